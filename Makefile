@@ -1,0 +1,63 @@
+# cramplab: every target bootstraps .venv from requirements.lock when the venv is
+# missing or the lock changed (the stamp file), so a second run installs nothing.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
+# Fixed seeds and a headless backend: stored outputs and figure bytes must not vary.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export SOURCE_DATE_EPOCH := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help figures handout test lint lab notebooks student bench lock format clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m uv --version 2>/dev/null | grep -q ' $(UV_VERSION) ' \
+	  || { $(BIN)/python -m ensurepip --upgrade >/dev/null 2>&1; \
+	       $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null; }
+	@echo "Installing the locked environment into $(VENV) ..."
+	@$(BIN)/python -m uv pip sync --quiet --python $(BIN)/python requirements.lock
+	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
+	@$(BIN)/python -m cramplab.figures
+
+handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
+	@$(BIN)/python -m cramplab.handout
+
+test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on every notebook
+	@$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP)  ## Ruff over the package, tests and notebooks
+	@$(BIN)/ruff check src tests notebooks conftest.py
+	@$(BIN)/ruff format --check src tests notebooks conftest.py
+
+format: $(STAMP)  ## Apply ruff's fixes and formatting
+	@$(BIN)/ruff check --fix src tests notebooks conftest.py
+	@$(BIN)/ruff format src tests notebooks conftest.py
+
+lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser
+
+notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
+	@$(BIN)/python -m cramplab.notebooks
+
+student: $(STAMP)  ## Write the student edition (no solutions, no instructor notes) to student/
+	@$(BIN)/python -m cramplab.editions student
+
+bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
+	@$(BIN)/python -m cramplab.bench
+
+lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
+	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --generate-hashes --annotation-style line --quiet -o requirements.lock
+
+clean:  ## Remove the venv and build leftovers (figures and data stay)
+	rm -rf $(VENV) student build src/*.egg-info

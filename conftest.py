@@ -1,0 +1,14 @@
+"""pytest settings shared by the unit tests (tests/) and nbval (notebooks/).
+
+It sits at the top level so that it applies whichever of the two pytest is pointed at.
+"""
+
+import os
+
+# Kernels that nbval starts inherit this environment. In "check" mode the figure helper
+# renders each figure in memory and compares it with the committed file in figures/ instead
+# of writing it: a test run never changes the working tree, and a stale figure fails its cell.
+os.environ["CRAMPLAB_FIGURES_MODE"] = "check"
+# Same seeds and backend as the Makefile, for runs started with plain `pytest`.
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("PYTHONHASHSEED", "0")

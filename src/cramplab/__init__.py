@@ -1,0 +1,1 @@
+"""cramplab: curated USDA data and helpers for the muscle-cramp nutrition course."""

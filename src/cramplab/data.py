@@ -1,0 +1,316 @@
+"""Load and validate the curated data package in data/.
+
+The rules come from data/datapackage.json (the same file frictionless validates), so the
+schema is written once. Validation here is plain pandas, fast enough to run on every load,
+and every problem is reported as one DataError naming file, row, column and expectation.
+
+Row numbers count data rows from 1 (the header is not a row), so row 7 is line 8 of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cramplab.paths import DATA_DIR
+
+LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for
+
+
+class DataError(ValueError):
+    """A problem in the data package, located as precisely as possible."""
+
+    def __init__(self, file, expected, *, row=None, column=None, found=None):
+        self.file, self.row, self.column = str(file), row, column
+        self.expected, self.found = expected, found
+        where = [self.file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        message = f"{', '.join(where)}: expected {expected}"
+        if found is not None:
+            message += f", found {found!r}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CourseData:
+    """The course's tables, typed. Attribute names are the resource names in datapackage.json."""
+
+    nutrients: pd.DataFrame
+    intake_references: pd.DataFrame
+    foods: pd.DataFrame
+    food_nutrients: pd.DataFrame
+    symptoms: pd.DataFrame
+    nutrient_symptoms: pd.DataFrame
+    guide_claims: pd.DataFrame
+    cramp_factors: pd.DataFrame
+
+    @classmethod
+    def table_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def read_datapackage(data_dir: Path | str = DATA_DIR) -> dict:
+    path = Path(data_dir) / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "the data package descriptor (datapackage.json)") from None
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"valid JSON ({error.msg} at line {error.lineno})") from None
+
+
+def load(data_dir: Path | str = DATA_DIR) -> CourseData:
+    """Read every table of the package, check it against its schema, return typed tables."""
+    data_dir = Path(data_dir)
+    package = read_datapackage(data_dir)
+    resources = {r["name"]: r for r in package["resources"]}
+    tables = {}
+    for name in CourseData.table_names():
+        if name not in resources:
+            raise DataError(data_dir / "datapackage.json", f"a resource named '{name}'")
+        resource = resources[name]
+        tables[name] = read_table(data_dir / resource["path"], resource["schema"])
+    for name in CourseData.table_names():
+        _check_foreign_keys(data_dir, resources[name], tables)
+    _check_cross_table_rules(data_dir, resources, tables)
+    return CourseData(**tables)
+
+
+def read_table(path: Path, schema: dict) -> pd.DataFrame:
+    """Read one CSV and enforce its Table Schema: header, types, constraints, primary key."""
+    rows = _read_rows(path)
+    header, body = rows[0], rows[1:]
+    _check_header(path, header, [f["name"] for f in schema["fields"]])
+    for number, row in enumerate(body, start=1):
+        if len(row) != len(header):
+            raise DataError(
+                path, f"{len(header)} comma-separated fields", row=number, found=len(row)
+            )
+    raw = pd.DataFrame(body, columns=header, dtype=object)
+    table = pd.DataFrame(index=raw.index)
+    for field in schema["fields"]:
+        column = raw[field["name"]] if len(raw) else pd.Series([], dtype=object)
+        table[field["name"]] = _typed_column(path, field, column)
+    _check_primary_key(path, schema, table)
+    table.attrs["path"] = str(path)
+    return table
+
+
+def _read_rows(path: Path) -> list[list[str]]:
+    try:
+        payload = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "the file to exist") from None
+    if not payload.strip():
+        raise DataError(path, "a header row and data rows", found="an empty file")
+    try:
+        # utf-8-sig: a byte-order mark, as spreadsheet programs write it, is harmless.
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = payload[: error.start].count(b"\n") + 1
+        raise DataError(
+            path,
+            "UTF-8 text",
+            row=line - 1 if line > 1 else None,
+            found=payload[error.start : error.start + 1],
+        ) from None
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    if len(rows[0]) == 1:
+        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in rows[0][0]:
+                raise DataError(
+                    path, "comma-separated values", row=None, found=f"a header split by {label}"
+                )
+    return rows
+
+
+def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
+    missing = [name for name in expected if name not in header]
+    if missing:
+        raise DataError(path, f"a column named '{missing[0]}' in the header", column=missing[0])
+    extra = [name for name in header if name not in expected]
+    if extra:
+        raise DataError(
+            path,
+            "only the columns datapackage.json lists",
+            column=extra[0],
+            found="an extra column",
+        )
+    duplicated = [name for name in header if header.count(name) > 1]
+    if duplicated:
+        raise DataError(path, "each column once", column=duplicated[0], found="a repeated column")
+
+
+def _first_row(mask: pd.Series) -> int:
+    """1-based data-row number of the first True in mask."""
+    return int(np.flatnonzero(mask.to_numpy())[0]) + 1
+
+
+def _typed_column(path: Path, field: dict, raw: pd.Series) -> pd.Series:
+    name, kind = field["name"], field.get("type", "string")
+    constraints = field.get("constraints", {})
+    blank = raw.str.strip().eq("") if len(raw) else pd.Series([], dtype=bool)
+
+    def fail(mask, expected):
+        row = _first_row(mask)
+        raise DataError(path, expected, row=row, column=name, found=raw.iloc[row - 1])
+
+    if constraints.get("required") and blank.any():
+        fail(blank, "a value (this column is required)")
+    present = ~blank
+    if kind in ("number", "integer"):
+        values = pd.to_numeric(raw.where(present), errors="coerce")
+        bad = present & values.isna()
+        if bad.any():
+            fail(bad, "a number" if kind == "number" else "a whole number")
+        if kind == "integer":
+            fractional = present & (values.fillna(0) % 1 != 0)
+            if fractional.any():
+                fail(fractional, "a whole number")
+        if "minimum" in constraints:
+            low = present & (values < constraints["minimum"])
+            if low.any():
+                fail(low, f"a number no less than {constraints['minimum']:g}")
+        if kind == "integer":
+            dtype = "int64" if constraints.get("required") else "Int64"
+            return values.astype(dtype)
+        return values.astype("float64")
+    if kind == "boolean":
+        lowered = raw.str.strip().str.lower()
+        bad = present & ~lowered.isin(["true", "false"])
+        if bad.any():
+            fail(bad, "true or false")
+        if constraints.get("required"):
+            return lowered.eq("true")
+        return lowered.map({"true": True, "false": False}).astype("boolean")
+    # Strings: constraints first, then empty means missing.
+    if "enum" in constraints:
+        bad = present & ~raw.isin(constraints["enum"])
+        if bad.any():
+            fail(bad, "one of " + ", ".join(repr(v) for v in constraints["enum"]))
+    if "pattern" in constraints:
+        pattern = re.compile(constraints["pattern"])
+        bad = present & ~raw.map(lambda value: bool(pattern.fullmatch(value)))
+        if bad.any():
+            fail(bad, f"text matching the pattern {constraints['pattern']}")
+    return raw.where(present).astype("str")
+
+
+def _check_primary_key(path: Path, schema: dict, table: pd.DataFrame) -> None:
+    keys = schema.get("primaryKey", [])
+    unique = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    for columns in [keys, *([name] for name in unique if [name] != keys)]:
+        if not columns:
+            continue
+        repeated = table.duplicated(subset=columns, keep="first")
+        if repeated.any():
+            row = _first_row(repeated)
+            found = ", ".join(str(table.iloc[row - 1][c]) for c in columns)
+            raise DataError(
+                path,
+                f"a unique key ({', '.join(columns)})",
+                row=row,
+                column=columns[0],
+                found=f"a duplicate of {found}",
+            )
+
+
+def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict) -> None:
+    table = tables[resource["name"]]
+    for key in resource["schema"].get("foreignKeys", []):
+        (column,) = key["fields"]
+        target = key["reference"]["resource"]
+        (target_column,) = key["reference"]["fields"]
+        known = set(tables[target][target_column])
+        unknown = table[column].notna() & ~table[column].isin(known)
+        if unknown.any():
+            row = _first_row(unknown)
+            raise DataError(
+                data_dir / resource["path"],
+                f"an id listed in {target}.csv ({target_column})",
+                row=row,
+                column=column,
+                found=table[column].iloc[row - 1],
+            )
+
+
+def split_list(value) -> list[str]:
+    """'a;b' -> ['a', 'b']; missing -> []."""
+    if not isinstance(value, str):
+        return []
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> None:
+    """Rules a Table Schema cannot express: id lists, matching units, verdict presence."""
+    nutrient_ids = set(tables["nutrients"]["nutrient_id"])
+    food_ids = set(tables["foods"]["food_id"])
+    list_columns = [
+        ("foods", "leader_for", nutrient_ids, "nutrients.csv"),
+        ("guide_claims", "nutrients", nutrient_ids, "nutrients.csv"),
+        ("guide_claims", "foods", food_ids, "foods.csv"),
+    ]
+    for name, column, known, where in list_columns:
+        for row, value in enumerate(tables[name][column], start=1):
+            for item in split_list(value):
+                if item not in known:
+                    raise DataError(
+                        data_dir / resources[name]["path"],
+                        f"ids listed in {where}, separated by '{LIST_SEPARATOR}'",
+                        row=row,
+                        column=column,
+                        found=item,
+                    )
+    intakes = tables["intake_references"]
+    units = intakes["nutrient_id"].map(tables["nutrients"].set_index("nutrient_id")["unit"])
+    mismatch = intakes["unit"] != units
+    if mismatch.any():
+        row = _first_row(mismatch)
+        raise DataError(
+            data_dir / resources["intake_references"]["path"],
+            f"the nutrient's unit from nutrients.csv ({units.iloc[row - 1]})",
+            row=row,
+            column="unit",
+            found=intakes["unit"].iloc[row - 1],
+        )
+    serving = tables["foods"]["serving_g"] <= 0
+    if serving.any():
+        row = _first_row(serving)
+        raise DataError(
+            data_dir / resources["foods"]["path"],
+            "a serving of more than 0 g",
+            row=row,
+            column="serving_g",
+            found=tables["foods"]["serving_g"].iloc[row - 1],
+        )
+    claims = tables["guide_claims"]
+    by_evidence = claims["check_against"] == "evidence"
+    for mask, expected in (
+        (
+            by_evidence & claims["evidence_verdict"].isna(),
+            "a verdict for a claim checked against evidence",
+        ),
+        (
+            ~by_evidence & claims["evidence_verdict"].notna(),
+            "no typed verdict for a claim checked against data (the notebooks compute it)",
+        ),
+    ):
+        if mask.any():
+            row = _first_row(mask)
+            raise DataError(
+                data_dir / resources["guide_claims"]["path"],
+                expected,
+                row=row,
+                column="evidence_verdict",
+                found=claims["evidence_verdict"].iloc[row - 1],
+            )

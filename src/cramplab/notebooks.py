@@ -1,0 +1,109 @@
+"""Run the course notebooks: execute in place (`make notebooks`) and the shared executor.
+
+Stored outputs must be reproducible by nbval, so execution records no timings and keeps
+cell ids, and every notebook runs from a fresh kernel in the notebooks/ directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from cramplab.paths import NOTEBOOKS_DIR
+
+TIMEOUT_S = 120
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error; the message names the notebook and the cell."""
+
+
+def course_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks, in course order (00_..., 01_..., ...)."""
+    return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for kernels started inside the block."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Execute a notebook from a fresh kernel; return it with its wall-clock seconds."""
+    notebook = nbformat.read(path, as_version=4)
+    # IPC sockets: local only, and ipykernel does not warn about unencrypted TCP.
+    socket_dir = tempfile.mkdtemp(prefix="cramplab-kernel-")
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{socket_dir}/ipc")
+    client = NotebookClient(
+        notebook,
+        km=manager, timeout=TIMEOUT_S, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}}, record_timing=False,
+    )  # fmt: skip
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        cell = _failing_cell(notebook)
+        raise NotebookFailed(f"{path.name}, cell {cell}: {error.ename}: {error.evalue}") from None
+    finally:
+        if manager.has_kernel:  # nbclient leaves a kernel it did not create running
+            manager.shutdown_kernel(now=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
+    return notebook, time.perf_counter() - start
+
+
+def _failing_cell(notebook: nbformat.NotebookNode) -> str:
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            return f"{number} of {len(code_cells)} code cells (id {cell.get('id', '?')})"
+    return "unknown"
+
+
+def refresh(path: Path) -> float:
+    """Execute a notebook and store its outputs in place (figures are not written)."""
+    with environment(CRAMPLAB_FIGURES_MODE="off"):
+        notebook, seconds = execute(path)
+    notebook.metadata.pop("widgets", None)
+    temporary = path.with_name(f".{path.name}.tmp")
+    nbformat.write(notebook, temporary)
+    os.replace(temporary, path)  # an interrupted run leaves the old notebook whole
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = argv if argv is not None else sys.argv[1:]
+    paths = [Path(n) for n in names] or course_notebooks()
+    for path in paths:
+        try:
+            seconds = refresh(path)
+        except NotebookFailed as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"{path.name:<36} executed in {seconds:5.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

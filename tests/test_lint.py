@@ -1,0 +1,26 @@
+"""ruff over the package, the tests and the notebooks, as part of `make test`."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cramplab.paths import REPO_ROOT
+
+RUFF = Path(sys.executable).with_name("ruff")
+TARGETS = ["src", "tests", "notebooks", "conftest.py"]
+
+
+def run_ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(RUFF), *args, *TARGETS], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_ruff_check_is_clean():
+    result = run_ruff("check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean():
+    result = run_ruff("format", "--check", "--no-cache")
+    assert result.returncode == 0, "run `make format`:\n" + result.stdout + result.stderr
