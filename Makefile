@@ -5,9 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
-# Fixed seeds and a headless backend: stored outputs and figure bytes must not vary.
+# Fixed hash seed and build date: stored outputs and figure bytes must not vary.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export SOURCE_DATE_EPOCH := 0
 
 .DEFAULT_GOAL := help

@@ -9,6 +9,6 @@ import os
 # renders each figure in memory and compares it with the committed file in figures/ instead
 # of writing it: a test run never changes the working tree, and a stale figure fails its cell.
 os.environ["CRAMPLAB_FIGURES_MODE"] = "check"
-# Same seeds and backend as the Makefile, for runs started with plain `pytest`.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Same settings as the Makefile, for runs started with plain `pytest`.
 os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")

@@ -314,3 +314,83 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
                 column="evidence_verdict",
                 found=claims["evidence_verdict"].iloc[row - 1],
             )
+
+
+DICTIONARY_MARKER = (
+    "<!-- Everything below is generated from datapackage.json by "
+    "`python -m cramplab.data readme`; edit the descriptor, not this text. -->"
+)
+
+
+def data_dictionary(package: dict) -> str:
+    """The per-table field reference for data/README.md, written from the descriptor."""
+    lines = [DICTIONARY_MARKER, "", "## Tables", ""]
+    for resource in package["resources"]:
+        schema = resource["schema"]
+        heading = f"### `{resource['path']}` — {resource['title']}"
+        lines += [heading, "", resource["description"], ""]
+        key = ", ".join(schema.get("primaryKey", []))
+        lines += [f"Primary key: {key}.", ""]
+        for foreign in schema.get("foreignKeys", []):
+            target = foreign["reference"]
+            lines += [
+                f"Foreign key: {', '.join(foreign['fields'])} → "
+                f"{target['resource']}.{', '.join(target['fields'])}.",
+                "",
+            ]
+        lines += ["| field | type | rules | description |", "| --- | --- | --- | --- |"]
+        for field in schema["fields"]:
+            cells = [f"`{field['name']}`", field["type"], _rules(field), field["description"]]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _rules(field: dict) -> str:
+    constraints = field.get("constraints", {})
+    rules = []
+    if constraints.get("required"):
+        rules.append("required")
+    if constraints.get("unique"):
+        rules.append("unique")
+    if "minimum" in constraints:
+        rules.append(f"≥ {constraints['minimum']}")
+    if "enum" in constraints:
+        rules.append("one of " + ", ".join(f"`{v}`" for v in constraints["enum"]))
+    if "pattern" in constraints:
+        rules.append(f"matches `{constraints['pattern']}`")
+    return "; ".join(rules) or "optional"
+
+
+def write_readme(data_dir: Path | str = DATA_DIR) -> Path:
+    """Regenerate the generated half of data/README.md; the hand-written half stays."""
+    path = Path(data_dir) / "README.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    intro = text.split(DICTIONARY_MARKER)[0].rstrip() + "\n\n"
+    path.write_text(intro + data_dictionary(read_datapackage(data_dir)), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "validate"
+    if command == "readme":
+        print(f"wrote {write_readme()}")
+        return 0
+    if command == "validate":
+        try:
+            data = load()
+        except DataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        counts = ", ".join(f"{name} {len(getattr(data, name))}" for name in data.table_names())
+        print(f"data package is valid: {counts} rows")
+        return 0
+    print("usage: python -m cramplab.data [validate|readme]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,253 @@
+"""Plan a day's menu that meets the cramp-nutrient targets: Stigler's diet problem as a MILP.
+
+The model, in words: choose how many half servings of each food to eat (0, 1/2, 1, 1 1/2, ...
+up to a maximum per food) so that each cramp nutrient reaches its target, sodium stays at or
+under its limit (the CDRR, 2,300 mg for adults), no nutrient exceeds a Tolerable Upper Intake
+Level that applies to food, and the objective is as small as possible: total calories, or the
+number of distinct foods.
+
+Missing values: a food whose amount of a targeted nutrient is missing counts 0 toward that
+target (the menu never relies on an unknown amount); a food whose energy or capped nutrient
+(such as sodium) is missing is left out, because the menu could not be checked against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csc_array, diags, hstack
+
+from cramplab.analysis import amounts, cramp_nutrients, daily_values, intake_targets
+from cramplab.data import CourseData
+
+OBJECTIVES = ("calories", "foods")
+STEP = 0.5  # servings come in halves
+TOLERANCE = 1e-6
+
+# Diet patterns the notebooks use; each names the foods it leaves out.
+MEAT_GROUPS = [
+    "Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products",
+    "Sausages and Luncheon Meats", "Finfish and Shellfish Products",
+]  # fmt: skip
+DIET_PATTERNS = {
+    "no_dairy": lambda foods: (
+        (foods["food_group"] == "Dairy and Egg Products")
+        & ~foods["usda_description"].str.startswith("Egg")
+    ),
+    "no_fish": lambda foods: foods["food_group"] == "Finfish and Shellfish Products",
+    "vegetarian": lambda foods: foods["food_group"].isin(MEAT_GROUPS),
+}
+
+
+class NoMenuPossible(ValueError):
+    """No menu meets every target under the given limits; the message says which nutrient."""
+
+    def __init__(self, message: str, nutrients: list[str]):
+        super().__init__(message)
+        self.nutrients = nutrients
+
+
+@dataclass
+class Targets:
+    """Daily amounts to reach (minimum) and not to pass (maximum), by nutrient_id."""
+
+    minimum: pd.Series
+    maximum: pd.Series
+    label: str
+
+
+@dataclass
+class Menu:
+    items: pd.DataFrame  # food_id index: name, servings, grams, serving_desc, kcal
+    totals: pd.DataFrame  # nutrient_id index: total, target, percent_target, limit, binds
+    objective: str
+    targets: Targets
+    foods_considered: int
+    binding: list[str] = field(default_factory=list)
+
+
+def targets_for(data: CourseData, life_stage: str | None = None) -> Targets:
+    """Daily Values (life_stage=None) or the RDA/AI of a life stage, with limits.
+
+    Sodium's Daily Value is a limit, not a goal: sodium must reach its AI and stay at or under
+    its CDRR. ULs that apply to total intake (calcium, vitamin D, vitamin B6) are limits too;
+    magnesium's UL covers supplements only, so it does not limit food.
+    """
+    nutrients = cramp_nutrients(data)
+    refs = data.intake_references
+    if life_stage is None:
+        minimum = daily_values(data)[nutrients].copy()
+        adults = refs[(refs["age_min"] == 19) & (refs["group"].isin(["males", "females"]))]
+        ai = adults[adults["reference_type"] == "AI"]
+        minimum["sodium"] = ai.loc[ai["nutrient_id"] == "sodium", "amount"].min()
+        maximum = pd.Series(np.nan, index=nutrients)
+        maximum["sodium"] = daily_values(data)["sodium"]
+        ul_rows = adults[(adults["ul_scope"] == "total intake") & adults["ul"].notna()]
+        maximum.update(ul_rows.groupby("nutrient_id")["ul"].min())
+        label = "FDA Daily Values (adults)"
+    else:
+        minimum = intake_targets(data, life_stage, "target")[nutrients]
+        maximum = pd.Series(np.nan, index=nutrients)
+        rows = refs[(refs["life_stage"] == life_stage) & (refs["reference_type"] != "CDRR")]
+        food_ul = rows[rows["ul_scope"] == "total intake"].set_index("nutrient_id")["ul"]
+        maximum.update(food_ul)
+        maximum.update(intake_targets(data, life_stage, "cdrr"))
+        label = f"RDA/AI for {life_stage}"
+    return Targets(minimum=minimum.astype(float), maximum=maximum.astype(float), label=label)
+
+
+def excluded_foods(
+    data: CourseData,
+    patterns: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+    foods: tuple[str, ...] = (),
+) -> pd.Index:
+    """food_ids a diet pattern, food group list or explicit list leaves out."""
+    table = data.foods.set_index("food_id")
+    mask = table["food_group"].isin(groups) | table.index.isin(foods)
+    for pattern in patterns:
+        if pattern not in DIET_PATTERNS:
+            raise ValueError(f"unknown diet pattern {pattern!r}; known: {sorted(DIET_PATTERNS)}")
+        mask |= DIET_PATTERNS[pattern](table)
+    return table.index[mask]
+
+
+def plan_menu(
+    data: CourseData,
+    *,
+    life_stage: str | None = None,
+    objective: str = "calories",
+    max_servings: float = 3.0,
+    exclude: pd.Index | list[str] = (),
+    limits: dict[str, float] | None = None,
+) -> Menu:
+    """Solve for a day's menu. Raises NoMenuPossible, naming the nutrient, when none exists.
+
+    limits adds upper bounds on daily totals, e.g. {"energy": 1800}.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
+    targets = targets_for(data, life_stage)
+    per_serving = amounts(data, "serving")
+    maximum = targets.maximum.copy()
+    for nutrient_id, value in (limits or {}).items():
+        maximum[nutrient_id] = value
+    capped = [n for n in maximum.index if pd.notna(maximum[n])]
+
+    usable = per_serving[["energy", *capped]].notna().all(axis=1)
+    usable &= ~per_serving.index.isin(list(exclude))
+    table = per_serving[usable]
+    goal = list(targets.minimum.index)
+    contribution = table[goal].fillna(0.0).to_numpy() * STEP  # per half serving
+    capped_amounts = table[capped].to_numpy() * STEP
+    kcal = table["energy"].to_numpy() * STEP
+    n = len(table)
+    if n == 0:
+        raise NoMenuPossible("no foods are left to choose from", goal)
+    steps = round(max_servings / STEP)
+
+    _explain_if_impossible(table, targets.minimum, contribution, steps)
+
+    rows = [(contribution.T, targets.minimum.to_numpy(), np.inf)]
+    if capped:
+        rows.append((capped_amounts.T, -np.inf, maximum[capped].to_numpy()))
+    if objective == "calories":
+        cost = kcal
+        upper = np.full(n, steps)
+    else:
+        # Variables: x (half servings) then y (food used, 0/1), with x <= steps * y.
+        # Calories break ties, weighted so no calorie saving outweighs one food fewer.
+        cost = np.concatenate([kcal / (kcal.sum() * steps + 1.0), np.ones(n)])
+        upper = np.concatenate([np.full(n, steps), np.ones(n)])
+        rows = [(hstack([csc_array(a), csc_array((a.shape[0], n))]), lo, hi) for a, lo, hi in rows]
+        rows.append((hstack([diags(np.ones(n)), diags(np.full(n, -float(steps)))]), -np.inf, 0.0))
+    constraints = [LinearConstraint(a, lb=lo, ub=hi) for a, lo, hi in rows]
+    bounds = Bounds(np.zeros(len(cost)), upper)
+    integrality = np.ones(len(cost))
+    result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds)
+    if result.status == 2 or result.x is None:  # 2: infeasible
+        raise NoMenuPossible(_joint_infeasibility(table, targets, maximum, capped, steps), goal)
+    halves = np.round(result.x[:n]).astype(int)
+    return _menu(data, table, halves, targets, maximum, capped, objective, steps)
+
+
+def _explain_if_impossible(table, minimum, contribution, steps) -> None:
+    """A nutrient no combination can reach, even eating every food at its maximum."""
+    best = contribution.sum(axis=0) * steps
+    short = [n for n, reach in zip(minimum.index, best, strict=True) if reach < minimum[n]]
+    if short:
+        details = "; ".join(
+            f"{n}: at most {best[list(minimum.index).index(n)]:.3g} of {minimum[n]:.3g}"
+            for n in short
+        )
+        raise NoMenuPossible(
+            f"no menu can reach the target for {', '.join(short)} with these foods "
+            f"({len(table)} foods, at most {steps * STEP:g} servings each): {details}",
+            short,
+        )
+
+
+def _joint_infeasibility(table, targets, maximum, capped, steps) -> str:
+    """Each target is reachable alone, but not together under the limits: find which."""
+    culprits = []
+    for nutrient_id in targets.minimum.index:
+        relaxed = targets.minimum.drop(nutrient_id)
+        contribution = table[relaxed.index].fillna(0.0).to_numpy() * STEP
+        constraints = [LinearConstraint(contribution.T, lb=relaxed.to_numpy(), ub=np.inf)]
+        if capped:
+            constraints.append(
+                LinearConstraint(table[capped].to_numpy().T * STEP, lb=-np.inf, ub=maximum[capped])
+            )
+        n = len(table)
+        trial = milp(
+            np.zeros(n), constraints=constraints, integrality=np.ones(n),
+            bounds=Bounds(np.zeros(n), np.full(n, steps)),
+        )  # fmt: skip
+        if trial.status == 0:
+            culprits.append(nutrient_id)
+    limits = ", ".join(f"{c} ≤ {maximum[c]:g}" for c in capped)
+    if culprits:
+        return (
+            f"no menu meets every target within the limits ({limits}); dropping the target for "
+            f"{' or '.join(culprits)} would make one possible"
+        )
+    return f"no menu meets the targets within the limits ({limits})"
+
+
+def _menu(data, table, halves, targets, maximum, capped, objective, steps) -> Menu:
+    chosen = halves > 0
+    foods = data.foods.set_index("food_id").loc[table.index[chosen]]
+    servings = halves[chosen] * STEP
+    items = pd.DataFrame(
+        {
+            "name": foods["name"],
+            "servings": servings,
+            "serving_desc": foods["serving_desc"],
+            "grams": foods["serving_g"].to_numpy() * servings,
+            "kcal": table["energy"].to_numpy()[chosen] * servings,
+        }
+    )
+    eaten = table[chosen].fillna(0.0).mul(servings, axis=0).sum()
+    nutrient_ids = list(dict.fromkeys([*targets.minimum.index, *capped]))
+    totals = pd.DataFrame(
+        {
+            "total": eaten[nutrient_ids],
+            "target": targets.minimum.reindex(nutrient_ids),
+            "limit": maximum.reindex(nutrient_ids),
+        }
+    )
+    totals["percent_target"] = totals["total"] / totals["target"] * 100
+    unit = data.nutrients.set_index("nutrient_id")["unit"]
+    totals.insert(0, "unit", unit.reindex(nutrient_ids).to_numpy())
+    scale = np.maximum(totals[["target", "limit"]].abs().max(axis=1).fillna(1.0), 1.0)
+    at_target = (totals["total"] - totals["target"]).abs() <= 1e-6 * scale + 1e-9
+    at_limit = (totals["total"] - totals["limit"]).abs() <= 1e-6 * scale + 1e-9
+    totals["binds"] = np.select([at_target, at_limit], ["target", "limit"], default="")
+    binding = [f"{n} {totals.at[n, 'binds']}" for n in totals.index if totals.at[n, "binds"]]
+    binding += [f"{items.at[f, 'name']} at {steps * STEP:g} servings"
+                for f in items.index if items.at[f, "servings"] >= steps * STEP]  # fmt: skip
+    return Menu(items=items, totals=totals, objective=objective, targets=targets,
+                foods_considered=len(table), binding=binding)  # fmt: skip

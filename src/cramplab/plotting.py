@@ -1,0 +1,151 @@
+"""One figure style for the course, and the one helper that saves figures.
+
+save_figure() writes a figure as a 300 dpi PNG (print) and an SVG (slides) under a stable name,
+with its title, caption, alt text, notebook and data source stored in the files' metadata
+(figures/README.md is generated from it). Bytes are reproducible: no dates or version
+strings, a fixed SVG hash salt, text as paths in the fonts matplotlib ships, and each file
+written to a temporary name and renamed so that an interrupted run leaves no half-written file.
+
+CRAMPLAB_FIGURES_MODE chooses what save_figure does:
+  write (default) writes into figures/ (or $CRAMPLAB_FIGURES_DIR);
+  check renders in memory and fails if the committed file differs (used by the tests);
+  off   does nothing (used when notebooks are re-executed only to refresh outputs).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from cramplab.paths import FIGURES_DIR
+
+SR28_SOURCE = "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values (21 CFR 101.9)"
+DPI = 300
+NAME = re.compile(r"[0-9]{2}_[a-z0-9_]+")
+EVIDENCE_GRADES = ["established", "plausible_or_mixed", "guide_only_or_contradicted"]
+EVIDENCE_LABELS = {
+    "established": "Established sign",
+    "plausible_or_mixed": "Plausible or mixed",
+    "guide_only_or_contradicted": "Guide only or contradicted",
+}
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+EVIDENCE_COLORS = {
+    "established": "#0072B2",
+    "plausible_or_mixed": "#E69F00",
+    "guide_only_or_contradicted": "#CC79A7",
+}
+CLAIM_COLORS = {"excellent source": "#009E73", "good source": "#56B4E9", "neither": "#BBBBBB"}
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
+    "figure.figsize": (7.0, 4.5),
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.15,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "svg.fonttype": "path",
+    "svg.hashsalt": "cramplab",
+    "pdf.compression": 9,
+}
+
+
+REGENERATE = "run `make figures` and commit figures/"
+
+
+class FigureOutOfDate(AssertionError):
+    """A committed figure differs from what the notebook draws now."""
+
+
+def use_course_style() -> None:
+    """Seaborn's colour-blind palette with print-size fonts, and reproducible output settings."""
+    sns.set_theme(context="paper", style="whitegrid", palette="colorblind", font_scale=1.25)
+    mpl.rcParams.update(STYLE)
+
+
+def add_source(fig: plt.Figure, source: str = SR28_SOURCE) -> None:
+    """The source line under a figure, small and grey, so a printed copy keeps its citation."""
+    fig.text(0.01, -0.01, source, ha="left", va="top", fontsize=7.5, color="0.35")
+
+
+def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:
+    """The figure's PNG and SVG bytes with reproducible metadata."""
+    png_meta = {"Software": None, **metadata}
+    svg_meta = {
+        "Date": None,
+        "Creator": None,
+        "Title": metadata["Title"],
+        "Description": metadata["Description"],
+        "Source": metadata["Source"],
+    }
+    files = {}
+    with mpl.rc_context({k: STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}):
+        for suffix, meta in (("png", png_meta), ("svg", svg_meta)):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=suffix, dpi=DPI, metadata=meta)
+            files[suffix] = buffer.getvalue()
+    return files
+
+
+def save_figure(
+    fig: plt.Figure, name: str, *, title: str, caption: str, alt: str, source: str = SR28_SOURCE
+) -> list[Path]:
+    """Save a handout figure as figures/<name>.png and .svg (name: NN_short_name).
+
+    title states the finding, caption is one sentence, alt describes the picture for screen
+    readers. The NN prefix is the notebook that draws the figure.
+    """
+    if not NAME.fullmatch(name):
+        raise ValueError(f"figure name {name!r} must look like NN_short_name (NN = notebook)")
+    mode = os.environ.get("CRAMPLAB_FIGURES_MODE", "write")
+    if mode == "off":
+        return []
+    if mode not in ("write", "check"):
+        raise ValueError(f"CRAMPLAB_FIGURES_MODE must be write, check or off, not {mode!r}")
+    directory = Path(os.environ.get("CRAMPLAB_FIGURES_DIR", FIGURES_DIR))
+    metadata = {
+        "Title": title,
+        "Description": caption,
+        "Alt": alt,
+        "Notebook": name[:2],
+        "Source": source,
+    }
+    files = render(fig, metadata)
+    paths = [directory / f"{name}.{suffix}" for suffix in files]
+    for path, payload in zip(paths, files.values(), strict=True):
+        if mode == "check":
+            if not path.exists():
+                raise FigureOutOfDate(f"{path.name} is missing: {REGENERATE}")
+            if path.read_bytes() != payload:
+                message = f"{path.name} differs from what the notebook draws: {REGENERATE}"
+                raise FigureOutOfDate(message)
+        else:
+            write_atomically(path, payload)
+    return paths
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write to a hidden temporary name in the same directory, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        temporary.write_bytes(payload)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def figure_metadata(path: Path) -> dict[str, str]:
+    """The metadata save_figure stored in a PNG (title, caption, alt text, notebook, source)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return dict(image.text)
