@@ -4,13 +4,23 @@ Each bad-input test breaks a copy of data/ in a temporary directory.
 """
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import cramplab
-from cramplab.data import CourseData, DataError, load
+from cramplab.data import (
+    DICTIONARY_MARKER,
+    CourseData,
+    DataError,
+    data_dictionary,
+    load,
+    read_datapackage,
+)
 from cramplab.paths import DATA_DIR
 
 
@@ -100,8 +110,11 @@ def test_non_numeric_amount_names_the_row(broken):
     food, nutrient, _ = lines[5].split(",")
     lines[5] = f"{food},{nutrient},12mg"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"food_nutrients\.csv, row 5, column 'amount': "
-                       r"expected a number, found '12mg'"):  # fmt: skip
+    expected = (
+        r"food_nutrients\.csv, row 5, column 'amount': "
+        r"expected a number, found '12mg'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -112,16 +125,22 @@ def test_negative_amount(broken):
     food, nutrient, _ = lines[3].split(",")
     lines[3] = f"{food},{nutrient},-4"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 3, column 'amount': expected a number no less "
-                       r"than 0, found '-4'"):  # fmt: skip
+    expected = (
+        r"row 3, column 'amount': expected a number no less "
+        r"than 0, found '-4'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
 def test_unknown_unit(broken):
     copy, edit = broken
     edit("nutrients.csv", "magnesium,Magnesium,mg,", "magnesium,Magnesium,mcg,")
-    with pytest.raises(DataError, match=r"nutrients\.csv, row 1, column 'unit': expected one of "
-                       r"'g', 'mg', 'µg', 'kcal', found 'mcg'"):  # fmt: skip
+    expected = (
+        r"nutrients\.csv, row 1, column 'unit': expected one of "
+        r"'g', 'mg', 'µg', 'kcal', found 'mcg'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -129,8 +148,11 @@ def test_unit_must_match_the_nutrient(broken):
     copy, edit = broken
     edit("intake_references.csv", "magnesium,child_1_3,children,1,3,RDA,80,mg,",
          "magnesium,child_1_3,children,1,3,RDA,80,µg,")  # fmt: skip
-    with pytest.raises(DataError, match=r"intake_references\.csv, row 1, column 'unit': "
-                       r"expected the nutrient's unit from nutrients\.csv \(mg\)"):  # fmt: skip
+    expected = (
+        r"intake_references\.csv, row 1, column 'unit': "
+        r"expected the nutrient's unit from nutrients\.csv \(mg\)"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -141,24 +163,33 @@ def test_unknown_food_id(broken):
     _, nutrient, amount = lines[2].split(",")
     lines[2] = f"unicorn_steak,{nutrient},{amount}"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"food_nutrients\.csv, row 2, column 'food_id': expected "
-                       r"an id listed in foods\.csv \(food_id\), found 'unicorn_steak'"):  # fmt: skip
+    expected = (
+        r"food_nutrients\.csv, row 2, column 'food_id': expected "
+        r"an id listed in foods\.csv \(food_id\), found 'unicorn_steak'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
 def test_unknown_nutrient_id(broken):
     copy, edit = broken
     edit("nutrient_symptoms.csv", "\nmagnesium,", "\nmagnesiun,")
-    with pytest.raises(DataError, match=r"nutrient_symptoms\.csv, row 1, column 'nutrient_id'.*"
-                       r"found 'magnesiun'"):  # fmt: skip
+    expected = (
+        r"nutrient_symptoms\.csv, row 1, column 'nutrient_id'.*"
+        r"found 'magnesiun'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
 def test_unknown_id_in_a_list_column(broken):
     copy, edit = broken
     edit("guide_claims.csv", "spinach_raw;", "spinach_rare;")
-    with pytest.raises(DataError, match=r"guide_claims\.csv, row \d+, column 'foods'.*"
-                       r"found 'spinach_rare'"):  # fmt: skip
+    expected = (
+        r"guide_claims\.csv, row \d+, column 'foods'.*"
+        r"found 'spinach_rare'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -169,8 +200,11 @@ def test_duplicate_key(broken):
     lines.append(lines[1])
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     row = len(lines) - 1
-    with pytest.raises(DataError, match=rf"foods\.csv, row {row}, column 'food_id': expected a "
-                       r"unique key \(food_id\), found 'a duplicate of"):  # fmt: skip
+    expected = (
+        rf"foods\.csv, row {row}, column 'food_id': expected a "
+        r"unique key \(food_id\), found 'a duplicate of"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -178,8 +212,11 @@ def test_wrong_delimiter(broken):
     copy, _ = broken
     path = copy / "symptoms.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
-    with pytest.raises(DataError, match=r"symptoms\.csv: expected comma-separated values, "
-                       r"found 'a header split by semicolons'"):  # fmt: skip
+    expected = (
+        r"symptoms\.csv: expected comma-separated values, "
+        r"found 'a header split by semicolons'"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
 
 
@@ -207,6 +244,30 @@ def test_claim_checked_against_data_cannot_carry_a_typed_verdict(broken):
     row = int(np.flatnonzero(claims["check_against"] == "data")[0])
     claims.loc[row, "evidence_verdict"] = "supported"
     claims.to_csv(copy / "guide_claims.csv", index=False, lineterminator="\n")
-    with pytest.raises(DataError, match=rf"guide_claims\.csv, row {row + 1}, column "
-                       r"'evidence_verdict': expected no typed verdict"):  # fmt: skip
+    expected = (
+        rf"guide_claims\.csv, row {row + 1}, column "
+        r"'evidence_verdict': expected no typed verdict"
+    )
+    with pytest.raises(DataError, match=expected):
         load(copy)
+
+
+def test_frictionless_validates_the_package():
+    """The same descriptor, checked by the reference implementation of the standard."""
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        cwd=DATA_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_data_dictionary_is_in_step_with_the_descriptor():
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    assert DICTIONARY_MARKER in readme
+    generated = readme.split(DICTIONARY_MARKER)[1]
+    expected = data_dictionary(read_datapackage()).split(DICTIONARY_MARKER)[1]
+    assert generated == expected, "data/README.md is stale: run `python -m cramplab.data readme`"

@@ -57,9 +57,12 @@ def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
     manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{socket_dir}/ipc")
     client = NotebookClient(
         notebook,
-        km=manager, timeout=TIMEOUT_S, kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}}, record_timing=False,
-    )  # fmt: skip
+        km=manager,
+        timeout=TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
     start = time.perf_counter()
     try:
         client.execute()

@@ -203,9 +203,11 @@ def _joint_infeasibility(table, targets, maximum, capped, steps) -> str:
             )
         n = len(table)
         trial = milp(
-            np.zeros(n), constraints=constraints, integrality=np.ones(n),
+            np.zeros(n),
+            constraints=constraints,
+            integrality=np.ones(n),
             bounds=Bounds(np.zeros(n), np.full(n, steps)),
-        )  # fmt: skip
+        )
         if trial.status == 0:
             culprits.append(nutrient_id)
     limits = ", ".join(f"{c} ≤ {maximum[c]:g}" for c in capped)
@@ -247,7 +249,16 @@ def _menu(data, table, halves, targets, maximum, capped, objective, steps) -> Me
     at_limit = (totals["total"] - totals["limit"]).abs() <= 1e-6 * scale + 1e-9
     totals["binds"] = np.select([at_target, at_limit], ["target", "limit"], default="")
     binding = [f"{n} {totals.at[n, 'binds']}" for n in totals.index if totals.at[n, "binds"]]
-    binding += [f"{items.at[f, 'name']} at {steps * STEP:g} servings"
-                for f in items.index if items.at[f, "servings"] >= steps * STEP]  # fmt: skip
-    return Menu(items=items, totals=totals, objective=objective, targets=targets,
-                foods_considered=len(table), binding=binding)  # fmt: skip
+    binding += [
+        f"{items.at[f, 'name']} at {steps * STEP:g} servings"
+        for f in items.index
+        if items.at[f, "servings"] >= steps * STEP
+    ]
+    return Menu(
+        items=items,
+        totals=totals,
+        objective=objective,
+        targets=targets,
+        foods_considered=len(table),
+        binding=binding,
+    )

@@ -69,9 +69,16 @@ def read_sr28_file(path: Path | str, columns: list[str]) -> pd.DataFrame:
     if not path.exists():
         raise DataError(path, f"the SR28 file {path.name} (is this an SR28 release directory?)")
     table = pd.read_csv(
-        path, sep="^", quotechar="~", header=None, names=columns, dtype=str,
-        keep_default_na=False, encoding="cp1252", skip_blank_lines=True,
-    )  # fmt: skip
+        path,
+        sep="^",
+        quotechar="~",
+        header=None,
+        names=columns,
+        dtype=str,
+        keep_default_na=False,
+        encoding="cp1252",
+        skip_blank_lines=True,
+    )
     return table
 
 
@@ -144,12 +151,22 @@ def rebuilt_tables(release: Release, data_dir: Path | str = DATA_DIR) -> dict[st
     for number, food in enumerate(foods, start=1):
         ndb = food["ndb_no"]
         if ndb not in abbrev.index:
-            raise DataError(foods_path, "an NDB number present in SR28 ABBREV.txt",
-                            row=number, column="ndb_no", found=ndb)  # fmt: skip
+            raise DataError(
+                foods_path,
+                "an NDB number present in SR28 ABBREV.txt",
+                row=number,
+                column="ndb_no",
+                found=ndb,
+            )
         key = (ndb, food["weight_seq"])
         if key not in weights.index:
-            raise DataError(foods_path, f"a Seq that WEIGHT.txt lists for NDB {ndb}",
-                            row=number, column="weight_seq", found=food["weight_seq"])  # fmt: skip
+            raise DataError(
+                foods_path,
+                f"a Seq that WEIGHT.txt lists for NDB {ndb}",
+                row=number,
+                column="weight_seq",
+                found=food["weight_seq"],
+            )
         measure = weights.loc[key]
         food["usda_description"] = described.at[ndb, "usda_description"]
         food["food_group"] = described.at[ndb, "food_group"]
@@ -215,33 +232,45 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
         first["Amount"].reindex(ndb).fillna("") + " " + first["Msre_Desc"].reindex(ndb).fillna(""),
         "100 g (SR28 lists no household measure)",
     )
-    foods = pd.DataFrame({
-        "food_id": ("ndb_" + ndb).to_numpy(),
-        "name": abbrev["Shrt_Desc"].to_numpy(),
-        "ndb_no": ndb.to_numpy(),
-        "usda_description": described["usda_description"].to_numpy(),
-        "food_group": described["food_group"].to_numpy(),
-        "weight_seq": pd.array(first["seq"].reindex(ndb).to_numpy(), dtype="Int64"),
-        "serving_g": np.where(has_measure, serving_g, DEFAULT_SERVING_G),
-        "serving_desc": serving_desc,
-        "guide_named": False,
-        "guide_term": np.nan,
-        "fortified": abbrev["Shrt_Desc"].str.contains(r"\bFORT|\bENR", regex=True).to_numpy(),
-        "leader_for": np.nan,
-    })  # fmt: skip
-    for column in ("food_id", "name", "ndb_no", "usda_description", "food_group",
-                   "serving_desc", "guide_term", "leader_for"):  # fmt: skip
+    foods = pd.DataFrame(
+        {
+            "food_id": ("ndb_" + ndb).to_numpy(),
+            "name": abbrev["Shrt_Desc"].to_numpy(),
+            "ndb_no": ndb.to_numpy(),
+            "usda_description": described["usda_description"].to_numpy(),
+            "food_group": described["food_group"].to_numpy(),
+            "weight_seq": pd.array(first["seq"].reindex(ndb).to_numpy(), dtype="Int64"),
+            "serving_g": np.where(has_measure, serving_g, DEFAULT_SERVING_G),
+            "serving_desc": serving_desc,
+            "guide_named": False,
+            "guide_term": np.nan,
+            "fortified": abbrev["Shrt_Desc"].str.contains(r"\bFORT|\bENR", regex=True).to_numpy(),
+            "leader_for": np.nan,
+        }
+    )
+    for column in (
+        "food_id",
+        "name",
+        "ndb_no",
+        "usda_description",
+        "food_group",
+        "serving_desc",
+        "guide_term",
+        "leader_for",
+    ):
         foods[column] = foods[column].astype("str")
 
     columns = _nutrient_columns(base.nutrients)
     wide = pd.DataFrame(
         {nid: pd.to_numeric(abbrev[col].replace("", np.nan)) for nid, col in columns.items()}
     )
-    food_nutrients = pd.DataFrame({
-        "food_id": np.repeat(foods["food_id"].to_numpy(), len(columns)),
-        "nutrient_id": np.tile(np.array(list(columns)), len(foods)),
-        "amount": wide.to_numpy().ravel(),
-    })  # fmt: skip
+    food_nutrients = pd.DataFrame(
+        {
+            "food_id": np.repeat(foods["food_id"].to_numpy(), len(columns)),
+            "nutrient_id": np.tile(np.array(list(columns)), len(foods)),
+            "amount": wide.to_numpy().ravel(),
+        }
+    )
     food_nutrients["food_id"] = food_nutrients["food_id"].astype("str")
     food_nutrients["nutrient_id"] = food_nutrients["nutrient_id"].astype("str")
     return replace(base, foods=foods, food_nutrients=food_nutrients)

@@ -1,0 +1,84 @@
+"""Editions of the course from one source: `make student` writes the student edition.
+
+The notebooks in notebooks/ are the instructor edition. Cells carry tags:
+  solution     an exercise's worked answer (collapsed in JupyterLab); becomes a placeholder
+  self-check   the cell that checks an answer; kept, with its stored output cleared
+  instructor   notes for the teacher (timing, common mistakes, prompts); dropped
+The student edition keeps everything else as it is, outputs included.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+from cramplab.notebooks import course_notebooks
+from cramplab.paths import NOTEBOOKS_DIR, REPO_ROOT
+
+SOLUTION, SELF_CHECK, INSTRUCTOR = "solution", "self-check", "instructor"
+ANSWER_NAME = re.compile(r"^(answer\w*)\s*=", flags=re.M)
+
+
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def placeholder(solution: str) -> str:
+    """What a student sees instead of a solution: the names the self-check will look at."""
+    names = list(dict.fromkeys(ANSWER_NAME.findall(solution)))
+    lines = ["# Your turn: replace each ... with your code, then run the self-check below."]
+    lines += [f"{name} = ..." for name in names] or ["..."]
+    return "\n".join(lines)
+
+
+def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook without solutions or instructor notes."""
+    student = nbformat.from_dict(notebook)
+    cells = []
+    for cell in student.cells:
+        cell_tags = tags(cell)
+        if INSTRUCTOR in cell_tags:
+            continue
+        if SOLUTION in cell_tags:
+            cell.source = placeholder(cell.source)
+            cell.metadata.pop("jupyter", None)  # show the placeholder, not a collapsed cell
+        if cell_tags & {SOLUTION, SELF_CHECK} and cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    student.cells = cells
+    return student
+
+
+def write_student_edition(target: Path, source: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Write every course notebook's student edition into target (replacing what was there)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    written = []
+    for path in course_notebooks(source):
+        out = target / path.name
+        nbformat.write(student_notebook(nbformat.read(path, as_version=4)), out)
+        written.append(out)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["student"]:
+        print("usage: python -m cramplab.editions student [TARGET_DIR]", file=sys.stderr)
+        return 2
+    target = Path(args[1]) if len(args) > 1 else REPO_ROOT / "student"
+    written = write_student_edition(target)
+    print(f"student edition: {len(written)} notebooks in {target}")
+    print(
+        "  solutions replaced by placeholders, instructor notes removed, exercise outputs cleared"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
