@@ -11,8 +11,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -34,23 +32,12 @@ def course_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
 
 
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    """Set environment variables for kernels started inside the block."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def execute(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.NotebookNode, float]:
+    """Execute a notebook from a fresh kernel; return it with its wall-clock seconds.
 
-
-def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
-    """Execute a notebook from a fresh kernel; return it with its wall-clock seconds."""
+    env adds variables to the kernel's environment (this process's own is left alone, so
+    several notebooks can run at once with different settings).
+    """
     notebook = nbformat.read(path, as_version=4)
     # IPC sockets: local only, and ipykernel does not warn about unencrypted TCP.
     socket_dir = tempfile.mkdtemp(prefix="cramplab-kernel-")
@@ -65,7 +52,7 @@ def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
     )
     start = time.perf_counter()
     try:
-        client.execute()
+        client.execute(env={**os.environ, **(env or {})})
     except CellExecutionError as error:
         cell = _failing_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {error.ename}: {error.evalue}") from None
@@ -86,8 +73,7 @@ def _failing_cell(notebook: nbformat.NotebookNode) -> str:
 
 def refresh(path: Path) -> float:
     """Execute a notebook and store its outputs in place (figures are not written)."""
-    with environment(CRAMPLAB_FIGURES_MODE="off"):
-        notebook, seconds = execute(path)
+    notebook, seconds = execute(path, env={"CRAMPLAB_FIGURES_MODE": "off"})
     notebook.metadata.pop("widgets", None)
     temporary = path.with_name(f".{path.name}.tmp")
     nbformat.write(notebook, temporary)

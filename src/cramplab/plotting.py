@@ -72,8 +72,16 @@ def use_course_style() -> None:
 
 
 def add_source(fig: plt.Figure, source: str = SR28_SOURCE) -> None:
-    """The source line under a figure, small and grey, so a printed copy keeps its citation."""
-    fig.text(0.01, -0.01, source, ha="left", va="top", fontsize=7.5, color="0.35")
+    """The source line under a figure, small and grey, so a printed copy keeps its citation.
+
+    Call it last: it goes below everything already drawn (tick labels, legends included).
+    """
+    width, height = fig.get_size_inches()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())  # in inches
+    fig.text(
+        box.x0 / width, (box.y0 - 0.08) / height, source,
+        ha="left", va="top", fontsize=7.5, color="0.35",
+    )  # fmt: skip
 
 
 def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:

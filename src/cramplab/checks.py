@@ -1,0 +1,128 @@
+"""Self-check cells for the notebooks' exercises.
+
+Each check recomputes the right answer from the data with the package's tested helpers, so a
+data change never leaves a stale expected value behind, and it tells a student what to look
+at when the answer is off. It prints one line on success and raises AssertionError otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from cramplab import analysis, units
+from cramplab.data import CourseData, load
+
+
+@functools.cache
+def _data() -> CourseData:
+    return load()
+
+
+def _answered(answer, name: str = "answer") -> None:
+    if answer is ... or answer is None:
+        raise AssertionError(
+            f"Replace the ... in `{name} = ...` with your code, then run this cell."
+        )
+
+
+def _same_number(answer, expected: float, what: str, hint: str, rel: float = 1e-6) -> None:
+    _answered(answer)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"Expected a number for {what}, got {type(answer).__name__}."
+        ) from None
+    if not math.isclose(value, expected, rel_tol=rel, abs_tol=1e-9):
+        raise AssertionError(f"Not quite: {what} is not {value:g}. {hint}")
+
+
+def _done(message: str) -> None:
+    print(f"Correct! {message}")
+
+
+# 00_start_here
+def claims_checked_against_data(answer) -> None:
+    claims = _data().guide_claims
+    expected = int((claims["check_against"] == "data").sum())
+    _same_number(
+        answer, expected, "the number of claims checked against data",
+        "Compare the column check_against with the text 'data', then count the True values.",
+    )  # fmt: skip
+    _done(f"{expected} of the {len(claims)} claims can be decided with food data.")
+
+
+def cramp_nutrient_ids(answer) -> None:
+    _answered(answer)
+    expected = analysis.cramp_nutrients(_data())
+    given = list(answer)
+    context = sorted({"energy", "water"} & set(given))
+    assert not context, f"{context} are context (kind == 'context'), not cramp nutrients."
+    missing = [n for n in expected if n not in given]
+    assert not missing, f"Missing: {missing}. Keep every row whose kind is not 'context'."
+    assert len(given) == len(set(given)) == len(expected), "Each nutrient id should appear once."
+    _done("these eight nutrients are the ones the guide ties to cramps.")
+
+
+# 01_the_data
+def foods_missing_vitamin_d(answer) -> None:
+    matrix = analysis.nutrient_matrix(_data())
+    expected = int(matrix["vitamin_d"].isna().sum())
+    _same_number(
+        answer, expected, "the count of foods without a vitamin D value",
+        "Select the vitamin_d column of the wide table, then .isna().sum(). "
+        "Did you count zeros too? A zero is a measured value, not a missing one.",
+    )  # fmt: skip
+    _done(f"{expected} of {len(matrix)} foods have no vitamin D value in SR28.")
+
+
+def sardines_vitamin_d_iu(answer) -> None:
+    per_100g = analysis.nutrient_matrix(_data()).at["sardines_canned", "vitamin_d"]
+    expected = units.vitamin_d_ug_to_iu(per_100g)
+    hint = (
+        f"The wide table gives {per_100g:g} µg per 100 g; multiply by 40 IU per µg "
+        "(vitamin_d_ug_to_iu does it for you)."
+    )
+    _same_number(answer, expected, "sardines' vitamin D in IU per 100 g", hint)
+    _done(f"{per_100g:g} µg = {expected:g} IU per 100 g.")
+
+
+def _same_list(answer, expected: list, what: str, hint: str) -> None:
+    _answered(answer)
+    given = list(answer)
+    if given == expected:
+        return
+    if sorted(map(str, given)) == sorted(map(str, expected)):
+        raise AssertionError(f"The right {what}, but not sorted: wrap the result in sorted().")
+    extra = [item for item in given if item not in expected]
+    missing = [item for item in expected if item not in given]
+    raise AssertionError(
+        f"Not quite: {what} should not include {extra} and is missing {missing}. {hint}"
+    )
+
+
+# 02_nutrients_and_symptoms
+def shared_symptoms(answer) -> None:
+    counts = _data().nutrient_symptoms.groupby("symptom_id")["nutrient_id"].nunique()
+    expected = sorted(counts[counts >= 3].index)
+    _same_list(
+        answer, expected, "the list of shared symptoms",
+        "Count distinct nutrients per symptom with groupby('symptom_id')['nutrient_id'].nunique() "
+        "and keep counts of 3 or more.",
+    )  # fmt: skip
+    _done(f"{', '.join(expected)} are each linked to three or more nutrients.")
+
+
+def weakest_guide_links(answer) -> None:
+    links = _data().nutrient_symptoms
+    weak = links[
+        links["guide_asserts"] & (links["evidence_grade"] == "guide_only_or_contradicted")
+    ]
+    expected = sorted(weak["nutrient_id"].unique())
+    _same_list(
+        answer, expected, "the list of nutrients",
+        "Filter rows where guide_asserts is True AND evidence_grade is "
+        "'guide_only_or_contradicted', then take the unique nutrient_id values.",
+    )  # fmt: skip
+    _done(f"the guide's unsupported links involve {', '.join(expected)}.")
