@@ -75,4 +75,5 @@ def make_course(foods: dict[str, dict], intakes: pd.DataFrame | None = None, cla
         nutrient_symptoms=empty,
         guide_claims=claims if claims is not None else empty,
         cramp_factors=empty,
+        supplement_cautions=empty,
     )

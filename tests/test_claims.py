@@ -40,6 +40,19 @@ def test_food_claim_rule(course, foods, nutrients, verdict):
     assert claims.food_claim_verdict(evidence) == verdict
 
 
+@pytest.mark.parametrize(
+    ("foods", "verdict"),
+    [
+        (["rich", "good"], "supported"),  # a good source is all a "good source" claim needs
+        (["good", "poor"], "partly_supported"),
+        (["poor"], "not_supported"),
+    ],
+)
+def test_good_source_claims_need_only_ten_percent(course, foods, verdict):
+    evidence = claims.food_evidence(course(FOODS), foods, ["magnesium"])
+    assert claims.food_claim_verdict(evidence, "good source") == verdict
+
+
 def test_food_evidence_ranks_among_all_foods(course):
     evidence = claims.food_evidence(course(FOODS), ["good", "unknown"], ["magnesium"])
     good, unknown = evidence.to_dict("records")
@@ -51,13 +64,22 @@ def test_verdicts_compute_data_claims_and_keep_cited_ones(course):
     table = claim_table(
         [
             {"claim_id": "C01", "kind": "food_source", "nutrients": "magnesium",
-             "foods": "poor;good", "check_against": "data", "evidence_verdict": np.nan},
+             "foods": "poor;good", "check_against": "data", "evidence_verdict": np.nan,
+             "claimed_level": "excellent source"},
             {"claim_id": "C02", "kind": "statistic", "nutrients": np.nan, "foods": np.nan,
-             "check_against": "evidence", "evidence_verdict": "unsupported"},
+             "check_against": "evidence", "evidence_verdict": "unsupported",
+             "claimed_level": np.nan},
+            {"claim_id": "C03", "kind": "food_source", "nutrients": "magnesium",
+             "foods": "rich;good", "check_against": "data", "evidence_verdict": np.nan,
+             "claimed_level": "good source"},
         ]
     )  # fmt: skip
     result = claims.verdicts(course(FOODS, claims=table))
-    assert result["verdict"].to_dict() == {"C01": "partly_supported", "C02": "unsupported"}
+    assert result["verdict"].to_dict() == {
+        "C01": "partly_supported",
+        "C02": "unsupported",
+        "C03": "supported",
+    }
     assert result.loc["C01", "basis"] == "computed from USDA SR28"
     counts = claims.verdict_counts(result)
     assert counts.loc["food_source", "partly_supported"] == 1

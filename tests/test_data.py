@@ -271,3 +271,14 @@ def test_data_dictionary_is_in_step_with_the_descriptor():
     generated = readme.split(DICTIONARY_MARKER)[1]
     expected = data_dictionary(read_datapackage()).split(DICTIONARY_MARKER)[1]
     assert generated == expected, "data/README.md is stale: run `python -m cramplab.data readme`"
+
+
+def test_claim_checked_against_data_needs_its_claimed_level(broken):
+    copy, _ = broken
+    claims = pd.read_csv(copy / "guide_claims.csv", dtype=str, keep_default_na=False)
+    row = int(np.flatnonzero(claims["check_against"] == "data")[0])
+    claims.loc[row, "claimed_level"] = ""
+    claims.to_csv(copy / "guide_claims.csv", index=False, lineterminator="\n")
+    expected = rf"guide_claims\.csv, row {row + 1}, column 'claimed_level': expected the level"
+    with pytest.raises(DataError, match=expected):
+        load(copy)

@@ -126,3 +126,58 @@ def weakest_guide_links(answer) -> None:
         "'guide_only_or_contradicted', then take the unique nutrient_id values.",
     )  # fmt: skip
     _done(f"the guide's unsupported links involve {', '.join(expected)}.")
+
+
+# 03_food_sources
+def calcium_leader_per_serving(answer) -> None:
+    _answered(answer)
+    per_serving = analysis.amounts(_data(), "serving")["calcium"]
+    expected = per_serving.idxmax()
+    if answer == analysis.nutrient_matrix(_data())["calcium"].idxmax() and answer != expected:
+        raise AssertionError("That is the leader per 100 g. Multiply by serving_g / 100 first.")
+    assert answer == expected, (
+        f"Not quite: {answer!r} is not the food with the most calcium per serving. "
+        "Compute per_100g['calcium'] * serving_g / 100, then .idxmax()."
+    )
+    _done(f"{expected} gives {per_serving[expected]:.0f} mg of calcium per serving.")
+
+
+def banana_rank_per_100g(answer) -> None:
+    ranked = analysis.rank_foods(_data(), "potassium", "100 g", top=None)
+    expected = int(ranked.at["banana", "rank"])
+    per_serving = int(
+        analysis.rank_foods(_data(), "potassium", "serving", top=None).at["banana", "rank"]
+    )
+    hint = (
+        "That is its rank per serving; use the '100 g' basis."
+        if answer == per_serving
+        else "Rank by potassium per 100 g with the richest food as 1, then look up 'banana'."
+    )
+    _same_number(answer, expected, "the banana's rank per 100 g", hint)
+    _done(f"per 100 g the banana ranks #{expected}; per serving it ranks #{per_serving}.")
+
+
+# 04_coverage
+def excellent_for_three(answer) -> None:
+    covered = analysis.coverage(_data(), analysis.EXCELLENT_SOURCE_PCT).drop(columns="sodium")
+    count = covered.sum(axis=1)
+    expected = sorted(count[count >= 3].index)
+    _same_list(
+        answer, expected, "the list of foods",
+        "Use the 20% threshold, drop the sodium column, count True values per row (axis=1) "
+        "and keep counts of 3 or more.",
+    )  # fmt: skip
+    _done(f"{len(expected)} foods are excellent sources of three or more cramp nutrients.")
+
+
+def milk_for_a_woman_over_70(answer) -> None:
+    target = analysis.intake_targets(_data(), "female_71_plus")["calcium"]
+    milk = analysis.amounts(_data(), "serving").at["milk_lowfat", "calcium"]
+    expected = milk / target * 100
+    hint = (
+        "Give a percentage: multiply the fraction by 100."
+        if answer is not ... and answer is not None and abs(float(answer) * 100 - expected) < 0.5
+        else f"One serving has {milk:.0f} mg; her RDA is {target:g} mg."
+    )
+    _same_number(answer, expected, "the percentage", hint, rel=1e-3)
+    _done(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")

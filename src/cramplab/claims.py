@@ -1,10 +1,13 @@
 """Verdicts on the guide's claims.
 
 Food-source claims ("X, Y and Z are rich in magnesium") are decided by the data, with the
-FDA's own wording rules (21 CFR 101.54) applied to one typical serving:
+FDA's own wording rules (21 CFR 101.54) applied to one typical serving. The claim's wording
+sets the level it must reach (guide_claims.claimed_level): "rich in" means an excellent source
+(>= 20% DV), "good source" or "supplies" means a good source (>= 10% DV).
 
-* supported          every named food is at least an excellent source (>= 20% DV, "rich in");
-* partly_supported   at least one named food is a good source (>= 10% DV), but not all are rich;
+* supported          every named food reaches the claimed level;
+* partly_supported   at least one named food is a good source (>= 10% DV), but not all reach
+                     the claimed level;
 * not_supported      no named food reaches even a good source;
 * no_data            none of the named foods has a value for the nutrient.
 
@@ -71,12 +74,15 @@ def food_evidence(data: CourseData, foods: list[str], nutrients: list[str]) -> p
     return evidence
 
 
-def food_claim_verdict(evidence: pd.DataFrame) -> str:
+LEVEL_THRESHOLD = {"excellent source": EXCELLENT_SOURCE_PCT, "good source": GOOD_SOURCE_PCT}
+
+
+def food_claim_verdict(evidence: pd.DataFrame, claimed_level: str = "excellent source") -> str:
     """Apply the verdict rule to food_evidence() rows (best nutrient per food)."""
     best = evidence.groupby("food_id", sort=False)["percent_dv"].max().dropna()
     if best.empty:
         return "no_data"
-    if (best >= EXCELLENT_SOURCE_PCT).all():
+    if (best >= LEVEL_THRESHOLD[claimed_level]).all():
         return "supported"
     if (best >= GOOD_SOURCE_PCT).any():
         return "partly_supported"
@@ -89,7 +95,7 @@ def verdicts(data: CourseData) -> pd.DataFrame:
     computed = {}
     for claim_id, claim in claims[claims["check_against"] == "data"].iterrows():
         evidence = food_evidence(data, split_list(claim["foods"]), split_list(claim["nutrients"]))
-        computed[claim_id] = food_claim_verdict(evidence)
+        computed[claim_id] = food_claim_verdict(evidence, claim["claimed_level"])
     table = claims[["section", "kind", "claim", "check_against", "source"]].copy()
     table["verdict"] = pd.Series(computed, dtype="str").reindex(table.index)
     table["verdict"] = table["verdict"].fillna(claims["evidence_verdict"])

@@ -53,6 +53,7 @@ class CourseData:
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
     cramp_factors: pd.DataFrame
+    supplement_cautions: pd.DataFrame
 
     @classmethod
     def table_names(cls) -> list[str]:
@@ -295,24 +296,27 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
         )
     claims = tables["guide_claims"]
     by_evidence = claims["check_against"] == "evidence"
-    for mask, expected in (
-        (
-            by_evidence & claims["evidence_verdict"].isna(),
-            "a verdict for a claim checked against evidence",
-        ),
-        (
-            ~by_evidence & claims["evidence_verdict"].notna(),
-            "no typed verdict for a claim checked against data (the notebooks compute it)",
-        ),
-    ):
+    rules = [
+        ("evidence_verdict", by_evidence & claims["evidence_verdict"].isna(),
+         "a verdict for a claim checked against evidence"),
+        ("evidence_verdict", ~by_evidence & claims["evidence_verdict"].notna(),
+         "no typed verdict for a claim checked against data (the notebooks compute it)"),
+        ("claimed_level", ~by_evidence & claims["claimed_level"].isna(),
+         "the level a claim checked against data implies (excellent source or good source)"),
+        ("claimed_level", by_evidence & claims["claimed_level"].notna(),
+         "no claimed level for a claim checked against evidence"),
+        ("foods", ~by_evidence & (claims["foods"].isna() | claims["nutrients"].isna()),
+         "foods and nutrients for a claim checked against data"),
+    ]  # fmt: skip
+    for column, mask, expected in rules:
         if mask.any():
             row = _first_row(mask)
             raise DataError(
                 data_dir / resources["guide_claims"]["path"],
                 expected,
                 row=row,
-                column="evidence_verdict",
-                found=claims["evidence_verdict"].iloc[row - 1],
+                column=column,
+                found=claims[column].iloc[row - 1],
             )
 
 
