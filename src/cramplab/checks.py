@@ -181,3 +181,41 @@ def milk_for_a_woman_over_70(answer) -> None:
     )
     _same_number(answer, expected, "the percentage", hint, rel=1e-3)
     _done(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")
+
+
+# 05_checking_the_guide
+def verdict_on_c26(answer) -> None:
+    from cramplab import claims
+
+    _answered(answer)
+    claim = _data().guide_claims.set_index("claim_id").loc["C26"]
+    evidence = claims.food_evidence(
+        _data(), claim["foods"].split(";"), claim["nutrients"].split(";")
+    )
+    expected = claims.food_claim_verdict(evidence, claim["claimed_level"])
+    assert answer in claims.VERDICTS, f"The verdict should be one of {claims.VERDICTS[:3]}."
+    assert answer == expected, (
+        "Not quite. Look at the 'level' column: the claim says 'rich in', so every food must be "
+        "an excellent source for 'supported'; if at least one is a good source it is "
+        "'partly_supported'."
+    )
+    short = evidence.loc[evidence["percent_dv"] < 20, "name"].tolist()
+    _done(f"{expected}: below 20% DV per serving: {', '.join(short)}.")
+
+
+def magnesium_claims_without_support(answer) -> None:
+    from cramplab import claims
+
+    verdicts = claims.verdicts(_data())
+    about = (
+        _data().guide_claims.set_index("claim_id")["nutrients"].str.contains("magnesium", na=False)
+    )
+    expected = sorted(
+        verdicts.index[about & verdicts["verdict"].isin(["not_supported", "unsupported"])]
+    )
+    _same_list(
+        answer, expected, "the list of claim ids",
+        "Combine two masks with &: nutrients contains 'magnesium' (na=False) and the verdict is "
+        "in ['not_supported', 'unsupported'].",
+    )  # fmt: skip
+    _done(f"{', '.join(expected)}: the magnesium claims without support.")

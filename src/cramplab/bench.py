@@ -1,0 +1,576 @@
+"""`make bench`: how fast the course runs, and how its cost grows with the data.
+
+A class waits on `make figures`, `make test` and every notebook's first run, so those are
+measured against the floor they cannot beat, measured in the same run on the same machine:
+
+* floor: start a bare kernel (as cramplab.notebooks.execute does: jupyter_client, IPC sockets
+  in a temporary directory), run `import pandas, matplotlib, seaborn`, stop the kernel. Every
+  notebook pays at least this much.
+* notebooks: each numbered notebook executed from a fresh kernel with figures off, and its
+  ratio to the floor (how much of its time is the lesson rather than start-up).
+* nbval: the notebook half of `make test` (pytest on notebooks/, two workers, strict nbval),
+  as a subprocess from the repository root, with its ratio to (notebooks x floor).
+* make figures: everything `make figures` does (execute the notebooks, catalogue, handout),
+  in-process and into a temporary directory so the working tree is left alone, with the same
+  ratio. Python start-up and imports are not in this figure; they are in nbval's.
+* scale: read the whole SR28 release (cramplab.usda.read_release), then ranking (all eight
+  cramp nutrients), the coverage table and the planner over every food; then the same steps
+  on the foods replicated 2x, 4x and 8x. The slope of log(time) against log(foods) says
+  whether a step grows linearly or better (slope <= 1.15) or faster.
+
+Other work shares the two cores, so every figure is the median of --repeats runs, with min
+and max to show the noise. Nothing here is a test: a missed target prints MISS, and the exit
+status stays 0. The table goes to stdout, progress to stderr, results to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+from jupyter_client.manager import KernelManager
+
+from cramplab.analysis import coverage, cramp_nutrients, rank_foods
+from cramplab.data import CourseData
+from cramplab.notebooks import TIMEOUT_S, course_notebooks, execute
+from cramplab.paths import NOTEBOOKS_DIR, REPO_ROOT, sr28_dir
+from cramplab.plan import plan_menu
+from cramplab.usda import read_release
+
+RESULTS_PATH = REPO_ROOT / "bench" / "results.json"
+ABOUT = "cramplab benchmark (python -m cramplab.bench): seconds, median/min/max of repeated runs"
+FLOOR_CODE = "import pandas, matplotlib, seaborn"
+NBVAL_COMMAND = ["-m", "pytest", "notebooks", "-n", "2", "--dist", "loadfile", "-q"]
+NBVAL_COMMAND += ["-p", "no:cacheprovider"]
+SCALE_FACTORS = (1, 2, 4, 8)
+LINEAR_SLOPE_LIMIT = 1.15  # a little above 1: timings this short carry noise
+SLOW_RUN_S = 60.0  # a scale step slower than this once is not repeated (keeps the bench bounded)
+NOTEBOOK_LIMIT_X = 1.5  # nbval and make figures: at most 1.5 x (notebooks x floor)
+
+# Scale steps, timed on each replicated data set, in table order.
+STEP_RANKING = "ranking, 8 nutrients"
+STEP_COVERAGE = "coverage table"
+STEP_PLANNER = "planner (calories)"
+
+Samples = list[float]
+
+
+@dataclass
+class Measured:
+    """Raw timings in seconds. A section that did not run is named in skipped, with why."""
+
+    repeats: int
+    floor: Samples = field(default_factory=list)
+    notebooks: dict[str, Samples] = field(default_factory=dict)
+    nbval: Samples = field(default_factory=list)
+    figures: Samples = field(default_factory=list)
+    sr28_dir: str = ""
+    sr28_load: Samples = field(default_factory=list)
+    scale_foods: list[int] = field(default_factory=list)  # foods at each factor
+    scale_steps: dict[str, list[Samples]] = field(default_factory=dict)  # one list per factor
+    skipped: dict[str, str] = field(default_factory=dict)
+    load_average: list[float] = field(default_factory=list)  # 1-minute, at start and end
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def summarize(samples: Samples) -> dict:
+    """Median, min and max of repeated timings (the runs are kept, so nothing is hidden)."""
+    if not samples:
+        raise ValueError("no timings to summarize")
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": list(samples),
+    }
+
+
+def growth_slope(foods: list[int], seconds: list[float]) -> float:
+    """Least-squares slope of log(seconds) against log(foods): 1 is linear, 2 quadratic."""
+    if len(foods) != len(seconds) or len(foods) < 2:
+        raise ValueError("need one time per data size, and at least two sizes")
+    if min(seconds) <= 0:
+        raise ValueError("timings must be positive to take their logarithm")
+    fit = statistics.linear_regression(
+        [math.log(n) for n in foods], [math.log(s) for s in seconds]
+    )
+    return fit.slope
+
+
+def growth_verdict(slope: float) -> str:
+    if slope <= LINEAR_SLOPE_LIMIT:
+        return "linear or better"
+    return f"superlinear (slope {slope:.2f})"
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+# --- timing ---------------------------------------------------------------------------------
+
+
+def seconds_taken(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def repeated(action: Callable[[], object], repeats: int, label: str) -> Samples:
+    samples = []
+    for run in range(1, repeats + 1):
+        samples.append(seconds_taken(action))
+        progress(f"{label}: run {run}/{repeats} {samples[-1]:.3f} s")
+        if samples[-1] > SLOW_RUN_S:
+            progress(f"{label}: slower than {SLOW_RUN_S:g} s, not repeated")
+            break
+    return samples
+
+
+def progress(message: str) -> None:
+    print(f"  bench: {message}", file=sys.stderr, flush=True)
+
+
+# --- kernels: floor, notebooks, nbval, make figures ------------------------------------------
+
+
+def start_kernel_and_import_libraries() -> None:
+    """The floor: what every notebook pays before its first line of lesson runs."""
+    socket_dir = tempfile.mkdtemp(prefix="cramplab-bench-")
+    # Same kernel set-up as cramplab.notebooks.execute (nbclient passes env and cwd).
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{socket_dir}/ipc")
+    client = None
+    try:
+        manager.start_kernel(
+            env={**os.environ, "CRAMPLAB_FIGURES_MODE": "off"}, cwd=str(NOTEBOOKS_DIR)
+        )
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=TIMEOUT_S)
+        reply = client.execute_interactive(
+            FLOOR_CODE, timeout=TIMEOUT_S, output_hook=lambda message: None
+        )
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the floor cell failed: {reply['content'].get('evalue')}")
+    finally:
+        if client is not None:
+            client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def execute_notebook(path: Path) -> None:
+    execute(path, env={"CRAMPLAB_FIGURES_MODE": "off"})
+
+
+def measure_kernels(notebooks: list[Path], repeats: int, measured: Measured) -> None:
+    """Floor and notebooks, round-robin: a burst of load elsewhere hits all of them alike."""
+    measured.notebooks = {path.stem: [] for path in notebooks}
+    for run in range(1, repeats + 1):
+        measured.floor.append(seconds_taken(start_kernel_and_import_libraries))
+        progress(f"floor: run {run}/{repeats} {measured.floor[-1]:.2f} s")
+        for path in notebooks:
+            measured.notebooks[path.stem].append(seconds_taken(lambda p=path: execute_notebook(p)))
+            progress(f"{path.stem}: run {run}/{repeats} {measured.notebooks[path.stem][-1]:.2f} s")
+
+
+def run_nbval() -> None:
+    """The notebook half of `make test`; pyproject's addopts add --nbval in strict mode."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}  # as the Makefile
+    result = subprocess.run(
+        [sys.executable, *NBVAL_COMMAND],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
+        raise RuntimeError(f"nbval failed (exit {result.returncode}): {' / '.join(tail)}")
+
+
+def run_make_figures_into_temporary_directory() -> None:
+    """What `make figures` does, written to a temporary directory instead of figures/."""
+    # Imported here: only this part needs matplotlib in the bench's own process.
+    from cramplab.figures import CATALOGUE, catalogue, regenerate
+    from cramplab.handout import build_handout
+    from cramplab.plotting import write_atomically
+
+    with tempfile.TemporaryDirectory(prefix="cramplab-bench-figures-") as target:
+        target = Path(target)
+        with contextlib.redirect_stdout(
+            io.StringIO()
+        ):  # its per-notebook lines would break the table
+            regenerate(target)
+        write_atomically(target / CATALOGUE, catalogue(target).encode("utf-8"))
+        build_handout(target)
+
+
+# --- scale ----------------------------------------------------------------------------------
+
+
+def replicate_foods(data: CourseData, copies: int) -> CourseData:
+    """The foods `copies` times over: copy k > 0 has food ids suffixed '_r{k}'.
+
+    Each copy brings its own food_nutrients rows, so every food keeps its amounts; the
+    reference tables (nutrients, intakes, ...) stay as they are.
+    """
+    if copies < 1:
+        raise ValueError(f"copies must be at least 1, not {copies}")
+
+    def copy_of(table: pd.DataFrame, k: int) -> pd.DataFrame:
+        return table if k == 0 else table.assign(food_id=table["food_id"] + f"_r{k}")
+
+    return replace(
+        data,
+        foods=pd.concat([copy_of(data.foods, k) for k in range(copies)], ignore_index=True),
+        food_nutrients=pd.concat(
+            [copy_of(data.food_nutrients, k) for k in range(copies)], ignore_index=True
+        ),
+    )
+
+
+def rank_every_cramp_nutrient(data: CourseData) -> None:
+    for nutrient_id in cramp_nutrients(data):
+        rank_foods(data, nutrient_id, "serving", top=None)
+
+
+SCALE_STEPS: dict[str, Callable[[CourseData], object]] = {
+    STEP_RANKING: rank_every_cramp_nutrient,
+    STEP_COVERAGE: coverage,
+    STEP_PLANNER: plan_menu,
+}
+
+
+def measure_scale(directory: Path, repeats: int, measured: Measured) -> None:
+    measured.sr28_dir = str(directory)
+    measured.sr28_load = repeated(lambda: read_release(directory), repeats, "SR28 load")
+    release = read_release(directory)
+    measured.scale_steps = {step: [] for step in SCALE_STEPS}
+    for factor in SCALE_FACTORS:
+        data = replicate_foods(release, factor)
+        measured.scale_foods.append(len(data.foods))
+        for step, action in SCALE_STEPS.items():
+            samples = repeated(lambda a=action, d=data: a(d), repeats, f"{step} at {factor}x")
+            measured.scale_steps[step].append(samples)
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def median_of(summary: dict | None) -> float | None:
+    return None if summary is None else summary["median"]
+
+
+def build_results(measured: Measured) -> dict:
+    """Everything measured, summarized, with the targets judged; this is results.json."""
+    floor = summarize(measured.floor) if measured.floor else None
+    floor_median = median_of(floor)
+    notebooks = {}
+    for name, samples in measured.notebooks.items():
+        if not samples:  # the kernels part failed before this notebook ran
+            continue
+        summary = summarize(samples)
+        notebooks[name] = {**summary, "ratio_to_floor": ratio(summary["median"], floor_median)}
+    budget = None if floor_median is None or not notebooks else len(notebooks) * floor_median
+    whole_runs = {}
+    for key, samples in (("nbval", measured.nbval), ("make_figures", measured.figures)):
+        summary = summarize(samples) if samples else None
+        whole_runs[key] = (
+            None
+            if summary is None
+            else {**summary, "ratio_to_notebooks_x_floor": ratio(summary["median"], budget)}
+        )
+    results = {
+        "about": ABOUT,
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_1min_start_end": measured.load_average,
+        },
+        "repeats": measured.repeats,
+        "floor": floor if floor is None else {**floor, "code": FLOOR_CODE},
+        "notebooks": notebooks,
+        "notebooks_x_floor": budget,
+        "nbval": whole_runs["nbval"],
+        "make_figures": whole_runs["make_figures"],
+        "scale": scale_results(measured),
+        "skipped": dict(measured.skipped),
+    }
+    results["targets"] = judge_targets(results)
+    return results
+
+
+def scale_results(measured: Measured) -> dict | None:
+    if not measured.sr28_load:
+        return None
+    steps = {}
+    for step, per_factor in measured.scale_steps.items():
+        summaries = [summarize(samples) for samples in per_factor]
+        medians = [s["median"] for s in summaries]
+        if len(medians) >= 2:
+            slope = growth_slope(measured.scale_foods[: len(medians)], medians)
+            growth = growth_verdict(slope)
+        else:  # the scale part failed before this step ran at two sizes
+            slope, growth = None, "not enough sizes measured"
+        steps[step] = {"by_factor": summaries, "slope": slope, "growth": growth}
+    return {
+        "sr28_dir": measured.sr28_dir,
+        "sr28_load": summarize(measured.sr28_load),
+        "factors": list(SCALE_FACTORS[: len(measured.scale_foods)]),
+        "foods": list(measured.scale_foods),
+        "steps": steps,
+    }
+
+
+def judge_targets(results: dict) -> list[dict]:
+    """The issue's targets: measured median against the limit, PASS, MISS or n/a."""
+    scale = results["scale"]
+
+    def at_full_sr28(step: str) -> float | None:
+        if scale is None or not scale["steps"].get(step, {}).get("by_factor"):
+            return None
+        return scale["steps"][step]["by_factor"][0]["median"]
+
+    checks = [
+        ("nbval", "nbval within 1.5x (notebooks x floor)", NOTEBOOK_LIMIT_X, "x"),
+        ("make_figures", "make figures within 1.5x (notebooks x floor)", NOTEBOOK_LIMIT_X, "x"),
+        ("sr28_load", "SR28 load under 0.5 s", 0.5, "s"),
+        (STEP_RANKING, "ranking over all SR28 under 0.2 s", 0.2, "s"),
+        (STEP_COVERAGE, "coverage over all SR28 under 0.2 s", 0.2, "s"),
+        (STEP_PLANNER, "planner over all SR28 under 2 s", 2.0, "s"),
+    ]
+    measured = {
+        "nbval": (results["nbval"] or {}).get("ratio_to_notebooks_x_floor"),
+        "make_figures": (results["make_figures"] or {}).get("ratio_to_notebooks_x_floor"),
+        "sr28_load": None if scale is None else scale["sr28_load"]["median"],
+        **{step: at_full_sr28(step) for step in SCALE_STEPS},
+    }
+    judged = []
+    for key, target, limit, unit in checks:
+        value = measured[key]
+        if value is None:
+            status = "n/a"
+        else:
+            status = "PASS" if value <= limit else "MISS"
+        judged.append(
+            {
+                "key": key,
+                "target": target,
+                "measured": value,
+                "limit": limit,
+                "unit": unit,
+                "status": status,
+            }
+        )
+    return judged
+
+
+def write_results(results: dict, path: Path = RESULTS_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+# --- table ----------------------------------------------------------------------------------
+
+NAME_WIDTH = 46
+GROWTH_NAME_WIDTH = 36
+RULE = "-" * 96
+
+
+def seconds_cell(value: float | None) -> str:
+    return f"{value:8.3f}" if value is not None else f"{'-':>8}"
+
+
+def ratio_cell(value: float | None) -> str:
+    return f"{value:6.2f}x" if value is not None else f"{'':>7}"
+
+
+def limit_text(target: dict) -> str:
+    return f"{target['limit']:g}{'x' if target['unit'] == 'x' else ' s'}"
+
+
+def timing_row(
+    name: str, summary: dict, ratio_value: float | None = None, target: dict | None = None
+) -> str:
+    cells = "".join(seconds_cell(summary[k]) for k in ("median", "min", "max"))
+    row = f"{name:<{NAME_WIDTH}}{cells} {ratio_cell(ratio_value)}"
+    if target is not None:
+        row += f"  <= {limit_text(target):<6} {target['status']}"
+    return row.rstrip()
+
+
+def skipped_row(name: str, reason: str) -> str:
+    return f"{name:<{NAME_WIDTH}}skipped: {reason}"
+
+
+def format_table(results: dict) -> str:
+    """The printed report: fixed-width columns, the same layout every run."""
+    targets = {t["key"]: t for t in results["targets"]}
+    skipped = results["skipped"]
+    machine = results["machine"]
+    loads = " -> ".join(f"{x:.2f}" for x in machine["load_average_1min_start_end"])
+    lines = [
+        f"cramplab bench: {results['repeats']} run(s) per figure, {machine['cpus']} CPUs, "
+        f"Python {machine['python']}, 1-min load average {loads}",
+        "",
+        f"{'seconds':<{NAME_WIDTH}}{'median':>8}{'min':>8}{'max':>8} {'ratio':>7}  target",
+        RULE,
+    ]
+    if results["floor"] is not None:
+        lines.append(timing_row("floor: kernel + import pandas, mpl, seaborn", results["floor"]))
+        for name, summary in results["notebooks"].items():
+            lines.append(timing_row(f"notebook {name}", summary, summary["ratio_to_floor"]))
+    else:
+        lines.append(skipped_row("floor and notebooks", skipped.get("kernels", "not run")))
+    count = len(results["notebooks"])
+    for key, label in (
+        ("nbval", f"nbval, {count} notebooks, pytest -n 2" if count else "nbval, pytest -n 2"),
+        ("make_figures", "make figures, into a temporary dir"),
+    ):
+        summary = results[key]
+        if summary is None:
+            lines.append(skipped_row(label, skipped.get(key, "not run")))
+        else:
+            ratio_value = summary["ratio_to_notebooks_x_floor"]
+            lines.append(timing_row(label, summary, ratio_value, targets[key]))
+    if results["notebooks_x_floor"] is not None:
+        lines.append(
+            f"  nbval and make figures ratios are to notebooks x floor = {count} x "
+            f"{results['floor']['median']:.3f} = {results['notebooks_x_floor']:.3f} s"
+        )
+    lines.append("")
+    lines += format_scale(results["scale"], skipped.get("scale", "not run"), targets)
+    lines += ["", "targets (medians against the limits in issue 8)"]
+    for target in results["targets"]:
+        value = target["measured"]
+        shown = "-" if value is None else f"{value:.3f}{'x' if target['unit'] == 'x' else ' s'}"
+        lines.append(f"  {target['status']:<5} {target['target']:<{NAME_WIDTH}} {shown:>10}")
+    return "\n".join(lines) + "\n"
+
+
+def format_scale(scale: dict | None, reason: str, targets: dict) -> list[str]:
+    if scale is None:
+        return [skipped_row("scale (SR28)", reason)]
+    foods = scale["foods"][0] if scale["foods"] else 0
+    lines = [
+        timing_row(
+            f"SR28 load (read_release), {foods:,} foods",
+            scale["sr28_load"],
+            None,
+            targets["sr28_load"],
+        )
+    ]
+    for step, result in scale["steps"].items():
+        if result["by_factor"]:
+            lines.append(
+                timing_row(f"{step}, all SR28", result["by_factor"][0], None, targets[step])
+            )
+    header = f"{'growth: medians, SR28 replicated':<{GROWTH_NAME_WIDTH}}"
+    header += "".join(f"{f'{f}x':>10}" for f in scale["factors"]) + "   slope  growth"
+    lines += ["", header, RULE]
+    lines.append(f"{'foods':<{GROWTH_NAME_WIDTH}}" + "".join(f"{n:>10,}" for n in scale["foods"]))
+    for step, result in scale["steps"].items():
+        medians = "".join(f"{s['median']:>10.3f}" for s in result["by_factor"])
+        slope = "-" if result["slope"] is None else f"{result['slope']:.2f}"
+        lines.append(f"{step:<{GROWTH_NAME_WIDTH}}{medians}  {slope:>6}  {result['growth']}")
+    if reason != "not run":  # the scale part broke half-way: say so under what it measured
+        lines.append(f"  {reason}")
+    return lines
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m cramplab.bench",
+        description="Time the course against the kernel-start floor, and SR28 at scale.",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--quick", action="store_true", help="one run per figure")
+    parser.add_argument(
+        "--sr28",
+        type=Path,
+        default=sr28_dir(),
+        help="SR28 release directory (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skip-notebooks", action="store_true", help="only the scale part: start no kernels"
+    )
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    args.repeats = 1 if args.quick else args.repeats
+    return args
+
+
+def run_section(name: str, measured: Measured, action: Callable[[], object]) -> None:
+    """Run one part; a failure is reported in the table and JSON instead of ending the bench."""
+    try:
+        action()
+    except Exception as error:  # a benchmark reports what broke and measures the rest
+        measured.skipped[name] = f"failed: {type(error).__name__}: {error}"
+        progress(f"{name} failed: {error}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
+    if args.skip_notebooks:
+        for name in ("kernels", "nbval", "make_figures"):
+            measured.skipped[name] = "--skip-notebooks"
+    else:
+        notebooks = course_notebooks()
+        run_section(
+            "kernels", measured, lambda: measure_kernels(notebooks, args.repeats, measured)
+        )
+        run_section(
+            "nbval",
+            measured,
+            lambda: measured.nbval.extend(repeated(run_nbval, args.repeats, "nbval")),
+        )
+        run_section(
+            "make_figures",
+            measured,
+            lambda: measured.figures.extend(
+                repeated(run_make_figures_into_temporary_directory, args.repeats, "make figures")
+            ),
+        )
+    if not (args.sr28 / "ABBREV.txt").exists():
+        measured.skipped["scale"] = f"no SR28 release at {args.sr28} (name one with --sr28 DIR)"
+    else:
+        run_section("scale", measured, lambda: measure_scale(args.sr28, args.repeats, measured))
+    measured.load_average.append(os.getloadavg()[0])
+    results = build_results(measured)
+    path = write_results(results)
+    print(format_table(results), end="")
+    print(f"\nwrote {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
