@@ -73,3 +73,35 @@ def test_exclusions_and_extra_limits(course):
         plan_menu(data, life_stage="female_19_30", limits={"energy": 150})
     with pytest.raises(ValueError, match="unknown diet pattern"):
         excluded_foods(data, patterns=("paleo",))
+
+
+def test_shadow_price_is_the_calorie_cost_of_the_last_unit(course):
+    menu = plan_menu(course(FOODS), life_stage="female_19_30")
+    # Food A buys magnesium at 100 kcal / 50 mg: each mg of target costs 2 kcal.
+    assert menu.totals.at["magnesium", "shadow_kcal_per_unit"] == pytest.approx(2.0)
+    # Sodium comes free with A (100 mg a serving) and its limit is far away.
+    assert menu.totals.at["sodium", "shadow_kcal_per_unit"] == pytest.approx(0.0)
+    assert menu.totals.at["sodium", "binds"] == ""
+
+
+def test_candidate_pruning_finds_the_same_optimum_as_a_full_solve(course, monkeypatch):
+    import numpy as np
+
+    from cramplab import plan
+
+    rng = np.random.default_rng(7)
+    foods = {
+        f"f{i}": {
+            "serving_g": 100,
+            "energy": float(rng.uniform(10, 400)),
+            "magnesium": float(rng.uniform(0, 60)),
+            "sodium": float(rng.uniform(0, 900)),
+        }
+        for i in range(30)
+    }
+    data = course(foods)
+    full = plan_menu(data, life_stage="female_19_30", objective="calories")  # 30 <= CANDIDATES
+    monkeypatch.setattr(plan, "CANDIDATES", 2)  # force the proof-and-widen path
+    pruned = plan_menu(data, life_stage="female_19_30", objective="calories")
+    assert pruned.items["kcal"].sum() == pytest.approx(full.items["kcal"].sum(), rel=1e-4)
+    assert pruned.totals.at["magnesium", "total"] >= 100

@@ -1,0 +1,214 @@
+"""The benchmark's pure parts: replication, statistics, growth verdicts, results and table.
+
+No kernels start here; the timings are made up, so every expected number is known by hand.
+"""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from cramplab import bench
+from cramplab.analysis import nutrient_matrix
+
+FOODS = {
+    "kale": {"serving_g": 50, "energy": 50, "magnesium": 30, "sodium": 40},
+    "bean": {"serving_g": 100, "energy": 120, "magnesium": 60, "sodium": 5},
+    "mystery": {"serving_g": 80, "energy": 200},  # magnesium and sodium missing
+}
+
+
+# --- replication ----------------------------------------------------------------------------
+
+
+def test_replication_multiplies_rows_and_keeps_ids_unique(course):
+    data = course(FOODS)
+    tripled = bench.replicate_foods(data, 3)
+    assert len(tripled.foods) == 3 * len(data.foods)
+    assert len(tripled.food_nutrients) == 3 * len(data.food_nutrients)
+    assert tripled.foods["food_id"].is_unique
+    assert set(tripled.foods["food_id"]) == {
+        f"{food}{suffix}" for food in FOODS for suffix in ("", "_r1", "_r2")
+    }
+    # Every amount row points at a food that exists, so analysis code can join them.
+    assert set(tripled.food_nutrients["food_id"]) == set(tripled.foods["food_id"])
+
+
+def test_replication_preserves_every_amount_and_the_reference_tables(course):
+    data = course(FOODS)
+    tripled = bench.replicate_foods(data, 3)
+    matrix = nutrient_matrix(tripled)
+    original = nutrient_matrix(data)
+    for copy in ("_r1", "_r2"):
+        copied = matrix.loc[[f"{food}{copy}" for food in original.index]]
+        copied.index = original.index
+        pd.testing.assert_frame_equal(copied, original)  # missing stays missing
+    copies = tripled.foods.set_index("food_id")
+    assert copies.at["bean_r2", "serving_g"] == 100
+    assert tripled.nutrients is data.nutrients
+    assert tripled.intake_references is data.intake_references
+
+
+def test_one_copy_is_the_data_itself_and_zero_copies_is_an_error(course):
+    data = course(FOODS)
+    once = bench.replicate_foods(data, 1)
+    pd.testing.assert_frame_equal(once.foods, data.foods)
+    pd.testing.assert_frame_equal(once.food_nutrients, data.food_nutrients)
+    with pytest.raises(ValueError, match="at least 1"):
+        bench.replicate_foods(data, 0)
+
+
+# --- statistics and growth ------------------------------------------------------------------
+
+
+def test_summary_is_median_min_max_and_keeps_the_runs():
+    summary = bench.summarize([3.0, 1.0, 2.0])
+    assert summary == {"median": 2.0, "min": 1.0, "max": 3.0, "runs": [3.0, 1.0, 2.0]}
+    assert bench.summarize([1.0, 2.0, 3.0, 10.0])["median"] == 2.5
+    with pytest.raises(ValueError):
+        bench.summarize([])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "slope"),
+    [
+        ([1.0, 2.0, 4.0, 8.0], 1.0),  # linear
+        ([1.0, 4.0, 16.0, 64.0], 2.0),  # quadratic
+        ([3.0, 3.0, 3.0, 3.0], 0.0),  # flat
+    ],
+)
+def test_growth_slope_of_known_curves(seconds, slope):
+    assert bench.growth_slope([100, 200, 400, 800], seconds) == pytest.approx(slope, abs=1e-9)
+
+
+def test_growth_slope_needs_two_positive_sizes():
+    with pytest.raises(ValueError):
+        bench.growth_slope([100], [1.0])
+    with pytest.raises(ValueError):
+        bench.growth_slope([100, 200], [1.0])
+    with pytest.raises(ValueError):
+        bench.growth_slope([100, 200], [0.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("slope", "verdict"),
+    [
+        (0.0, "linear or better"),
+        (1.0, "linear or better"),
+        (1.15, "linear or better"),
+        (1.16, "superlinear (slope 1.16)"),
+        (2.0, "superlinear (slope 2.00)"),
+    ],
+)
+def test_growth_verdict(slope, verdict):
+    assert bench.growth_verdict(slope) == verdict
+
+
+def test_pytest_summary_drops_colours_and_rules():
+    output = "....F\n\n\x1b[31m===== 1 failed, \x1b[32m4 passed\x1b[0m in 3.2s =====\x1b[0m\n"
+    assert bench.pytest_summary(output) == "1 failed, 4 passed in 3.2s"
+    assert bench.pytest_summary("") == "no output"
+
+
+# --- results and table from made-up timings -------------------------------------------------
+
+
+def fake_measurements() -> bench.Measured:
+    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x)."""
+    return bench.Measured(
+        repeats=3,
+        floor=[2.0, 1.0, 3.0],
+        notebooks={"00_start": [3.0, 3.0, 3.0], "01_data": [4.0, 5.0, 6.0]},
+        nbval=[5.0, 5.0, 5.0],
+        nbval_outcome="20 passed in 5.0s",
+        figures=[7.0, 7.0, 7.0],
+        sr28_dir="/somewhere/sr28",
+        sr28_load=[0.3, 0.3, 0.4],
+        scale_foods=[1000, 2000, 4000, 8000],
+        scale_steps={
+            bench.STEP_RANKING: [[0.1], [0.2], [0.4], [0.8]],
+            bench.STEP_COVERAGE: [[0.3], [1.2], [4.8], [19.2]],
+            bench.STEP_PLANNER: [[1.0], [1.0], [1.0], [1.0]],
+        },
+        load_average=[0.5, 1.5],
+    )
+
+
+def test_results_have_every_section_and_the_right_ratios():
+    results = bench.build_results(fake_measurements())
+    assert set(results) >= {
+        "machine",
+        "repeats",
+        "floor",
+        "notebooks",
+        "notebooks_x_floor",
+        "nbval",
+        "make_figures",
+        "scale",
+        "targets",
+        "skipped",
+    }
+    assert results["floor"]["median"] == 2.0
+    assert results["notebooks"]["01_data"]["ratio_to_floor"] == 2.5
+    assert results["notebooks_x_floor"] == 4.0
+    assert results["nbval"]["ratio_to_notebooks_x_floor"] == 1.25
+    assert results["nbval"]["outcome"] == "20 passed in 5.0s"
+    assert results["make_figures"]["ratio_to_notebooks_x_floor"] == 1.75
+    steps = results["scale"]["steps"]
+    assert set(steps) == {bench.STEP_RANKING, bench.STEP_COVERAGE, bench.STEP_PLANNER}
+    assert steps[bench.STEP_RANKING]["growth"] == "linear or better"
+    assert steps[bench.STEP_COVERAGE]["slope"] == pytest.approx(2.0)
+    assert steps[bench.STEP_COVERAGE]["growth"] == "superlinear (slope 2.00)"
+    assert results["scale"]["factors"] == [1, 2, 4, 8]
+    json.loads(json.dumps(results))  # plain JSON, nothing pandas or numpy inside
+
+
+def test_targets_are_judged_on_medians():
+    results = bench.build_results(fake_measurements())
+    status = {t["key"]: t["status"] for t in results["targets"]}
+    assert status == {
+        "nbval": "PASS",  # 1.25x <= 1.5x
+        "make_figures": "MISS",  # 1.75x
+        "sr28_load": "PASS",  # 0.3 s < 0.5 s
+        bench.STEP_RANKING: "PASS",  # 0.1 s
+        bench.STEP_COVERAGE: "MISS",  # 0.3 s > 0.2 s
+        bench.STEP_PLANNER: "PASS",  # 1 s < 2 s
+    }
+
+
+def test_skipped_sections_are_reported_not_judged():
+    measured = bench.Measured(
+        repeats=1,
+        skipped={"kernels": "skipped: --skip-notebooks given", "scale": "skipped: no SR28"},
+        load_average=[0.1, 0.2],
+    )
+    results = bench.build_results(measured)
+    assert results["floor"] is None and results["scale"] is None and results["nbval"] is None
+    assert {t["status"] for t in results["targets"]} == {"n/a"}
+    table = bench.format_table(results)
+    assert "skipped: no SR28" in table
+    assert "skipped: --skip-notebooks given" in table
+
+
+def test_table_lists_every_measurement_and_target():
+    results = bench.build_results(fake_measurements())
+    table = bench.format_table(results)
+    for text in ("floor", "00_start", "01_data", "nbval", "make figures", "SR28 load"):
+        assert text in table
+    for target in results["targets"]:
+        assert f"{target['status']:<5} {target['target']}" in table
+    assert "superlinear (slope 2.00)" in table
+    assert not any(math.isnan(t["measured"]) for t in results["targets"])
+
+
+def test_results_file_is_written_where_asked(tmp_path):
+    path = bench.write_results({"repeats": 1}, tmp_path / "bench" / "results.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == {"repeats": 1}
+
+
+def test_quick_means_one_run_and_repeats_must_be_positive(tmp_path):
+    assert bench.parse_arguments(["--quick", "--repeats", "5"]).repeats == 1
+    assert bench.parse_arguments(["--sr28", str(tmp_path)]).sr28 == tmp_path
+    with pytest.raises(SystemExit):
+        bench.parse_arguments(["--repeats", "0"])
