@@ -325,7 +325,7 @@ def build_results(measured: Measured) -> dict:
             continue
         summary = summarize(samples)
         notebooks[name] = {**summary, "ratio_to_floor": ratio(summary["median"], floor_median)}
-    budget = None if floor_median is None or not notebooks else floor_median
+    budget = None if floor_median is None or not notebooks else len(notebooks) * floor_median
     results = {
         "about": ABOUT,
         "machine": {

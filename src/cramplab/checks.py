@@ -219,3 +219,33 @@ def magnesium_claims_without_support(answer) -> None:
         "in ['not_supported', 'unsupported'].",
     )  # fmt: skip
     _done(f"{', '.join(expected)}: the magnesium claims without support.")
+
+
+# 06_planning_a_day
+def _a_menu_meeting_targets(answer):
+    from cramplab.plan import Menu
+
+    _answered(answer)
+    assert isinstance(answer, Menu), (
+        f"Store the Menu that plan.plan_menu(...) returns, not a {type(answer).__name__}."
+    )
+    short = answer.totals.index[answer.totals["total"] < answer.totals["target"] - 1e-9].tolist()
+    assert not short, f"This menu misses the targets for {short}."
+    assert answer.objective == "foods", "Solve with objective='foods' (the fewest distinct foods)."
+
+
+def menu_without(answer, food_id: str) -> None:
+    _a_menu_meeting_targets(answer)
+    assert food_id not in answer.items.index, (
+        f"{food_id} is still on the menu: pass exclude=[{food_id!r}] to plan.plan_menu."
+    )
+    _done(f"a {len(answer.items)}-food menu without {food_id} meets every target.")
+
+
+def menu_within_calories(answer, kcal: float) -> None:
+    _a_menu_meeting_targets(answer)
+    total = answer.items["kcal"].sum()
+    assert total <= kcal + 1e-9, (
+        f"The menu has {total:.0f} kcal: pass limits={{'energy': {kcal:g}}} to plan.plan_menu."
+    )
+    _done(f"{len(answer.items)} foods, {total:.0f} kcal, and every target met.")

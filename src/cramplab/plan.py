@@ -161,7 +161,8 @@ def plan_menu(
     else:
         halves = _fewest_foods(problem)
     if halves is None:
-        raise NoMenuPossible(_joint_infeasibility(table, targets, maximum, capped, steps), goal)
+        message, culprits = _joint_infeasibility(table, targets, maximum, capped, steps)
+        raise NoMenuPossible(message, culprits or goal)
     return _menu(data, table, halves, targets, maximum, capped, objective, steps, shadow)
 
 
@@ -281,7 +282,7 @@ def _explain_if_impossible(table, minimum, contribution, steps) -> None:
         )
 
 
-def _joint_infeasibility(table, targets, maximum, capped, steps) -> str:
+def _joint_infeasibility(table, targets, maximum, capped, steps) -> tuple[str, list[str]]:
     """Each target is reachable alone, but not together under the limits: find which."""
     culprits = []
     for nutrient_id in targets.minimum.index:
@@ -306,8 +307,8 @@ def _joint_infeasibility(table, targets, maximum, capped, steps) -> str:
         return (
             f"no menu meets every target within the limits ({limits}); dropping the target for "
             f"{' or '.join(culprits)} would make one possible"
-        )
-    return f"no menu meets the targets within the limits ({limits})"
+        ), culprits
+    return f"no menu meets the targets within the limits ({limits})", []
 
 
 def _menu(data, table, halves, targets, maximum, capped, objective, steps, shadow) -> Menu:
