@@ -52,3 +52,63 @@ def test_every_code_cell_has_been_executed(path):
     code = [c for c in notebook["cells"] if c["cell_type"] == "code" and c["source"]]
     unrun = [c["id"] for c in code if c["execution_count"] is None]
     assert not unrun, f"{path.name}: cells {unrun} have no stored outputs; run `make notebooks`"
+
+
+def cells_of(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def tags_of(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_structure(path):
+    """Questions and objectives first, key points and sources last, a health note on top."""
+    markdown = ["".join(c["source"]) for c in cells_of(path) if c["cell_type"] == "markdown"]
+    opening, text = markdown[0], "\n".join(markdown)
+    assert opening.startswith(f"# {path.name[:2]} · "), "the title names the notebook number"
+    assert "**Health note:**" in opening and "not medical advice" in opening
+    for heading in (
+        "## Overview",
+        "**Questions**",
+        "**Learning objectives**",
+        "**Prerequisites:**",
+    ):
+        assert heading in text, f"{path.name} has no {heading}"
+    assert text.index("## Key points") > text.index("**Learning objectives**")
+    assert "## Sources" in markdown[-1] or "## Sources" in markdown[-2]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercises_have_a_hidden_solution_then_a_self_check(path):
+    cells = cells_of(path)
+    checks = [i for i, c in enumerate(cells) if "self-check" in tags_of(c)]
+    assert len(checks) >= 2, (
+        f"{path.name} has {len(checks)} exercises; the course wants two or more"
+    )
+    for i in checks:
+        solution = cells[i - 1]
+        assert "solution" in tags_of(solution), (
+            f"{path.name}: a self-check without a solution above"
+        )
+        assert solution["metadata"].get("jupyter", {}).get("source_hidden"), (
+            "solutions start collapsed"
+        )
+        assert "checks." in "".join(cells[i]["source"])
+        assert cells[i]["outputs"] and "Correct!" in "".join(
+            cells[i]["outputs"][0].get("text", "")
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_instructor_notes_travel_with_the_notebook(path):
+    notes = [c for c in cells_of(path) if "instructor" in tags_of(c)]
+    assert notes and all(c["cell_type"] == "markdown" for c in notes)
+    assert "Timing" in "".join(notes[0]["source"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_output_is_exempt_from_nbval(path):
+    sources = "".join("".join(c["source"]) for c in cells_of(path))
+    assert "NBVAL_IGNORE_OUTPUT" not in sources and "NBVAL_SKIP" not in sources
