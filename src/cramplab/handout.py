@@ -115,7 +115,11 @@ def render_handout(figures_dir: Path = FIGURES_DIR) -> tuple[bytes, int]:
     """The handout's bytes and its page count."""
     pngs = sorted(figures_dir.glob("[0-9][0-9]_*.png"))
     buffer = io.BytesIO()
-    with mpl.rc_context({"pdf.compression": 9, "font.family": "DejaVu Sans"}):
+    with mpl.rc_context():
+        # Start from matplotlib's defaults, whatever style the calling process set, so the
+        # bytes do not depend on who builds the handout (make figures, make handout, a test).
+        mpl.rcdefaults()
+        mpl.rcParams.update({"pdf.compression": 9, "font.family": "DejaVu Sans"})
         with PdfPages(buffer, metadata=PDF_METADATA) as pdf:
             _cover(pdf, len(pngs))
             for number, png in enumerate(pngs, start=1):
