@@ -8,8 +8,9 @@ from cramplab.paths import FIGURES_DIR
 
 
 def test_handout_is_current_and_reproducible():
+    # The committed file was built by another process (make figures): equal bytes show both
+    # that it is current and that the build is reproducible.
     payload, pages = render_handout()
-    assert payload == render_handout()[0], "two renders differ"
     assert (FIGURES_DIR / HANDOUT).read_bytes() == payload, "run `make figures` or `make handout`"
     assert pages == 1 + len(figure_files())
 

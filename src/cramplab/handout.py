@@ -119,7 +119,7 @@ def render_handout(figures_dir: Path = FIGURES_DIR) -> tuple[bytes, int]:
         # Start from matplotlib's defaults, whatever style the calling process set, so the
         # bytes do not depend on who builds the handout (make figures, make handout, a test).
         mpl.rcdefaults()
-        mpl.rcParams.update({"pdf.compression": 9, "font.family": "DejaVu Sans"})
+        mpl.rcParams.update({"font.family": "DejaVu Sans"})
         with PdfPages(buffer, metadata=PDF_METADATA) as pdf:
             _cover(pdf, len(pngs))
             for number, png in enumerate(pngs, start=1):

@@ -54,7 +54,6 @@ STYLE = {
     "axes.titlelocation": "left",
     "svg.fonttype": "path",
     "svg.hashsalt": "cramplab",
-    "pdf.compression": 9,
 }
 
 
