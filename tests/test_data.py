@@ -3,6 +3,8 @@
 Each bad-input test breaks a copy of data/ in a temporary directory.
 """
 
+import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -27,22 +29,6 @@ from cramplab.paths import DATA_DIR
 @pytest.fixture(scope="module")
 def data() -> CourseData:
     return load()
-
-
-@pytest.fixture
-def broken(tmp_path):
-    """A copy of the package, and a helper that edits one of its files."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA_DIR, copy)
-
-    def edit(name, old, new, count=1):
-        path = copy / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"test setup: {old!r} not in {name}"
-        path.write_text(text.replace(old, new, count), encoding="utf-8")
-        return copy
-
-    return copy, edit
 
 
 def test_load_is_exported_at_package_level():
@@ -73,183 +59,138 @@ def test_empty_usda_fields_load_as_missing_not_zero(data):
     assert (data.food_nutrients.loc[~empty.to_numpy(), "amount"].notna()).all()
 
 
-def test_missing_file(broken):
-    copy, _ = broken
-    (copy / "symptoms.csv").unlink()
-    with pytest.raises(DataError, match=r"symptoms\.csv: expected the file to exist"):
-        load(copy)
+# Each bad-input case: how to break a copy of the package, and the message expected.
+# Row numbers count data rows from 1 (row 5 is line 6 of the file).
 
 
-def test_empty_file(broken):
-    copy, _ = broken
-    (copy / "foods.csv").write_text("", encoding="utf-8")
-    with pytest.raises(DataError, match=r"foods\.csv: expected a header row.*empty file"):
-        load(copy)
+def rewrite(name, change):
+    def breakage(folder):
+        path = folder / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    return breakage
 
 
-def test_missing_column(broken):
-    copy, edit = broken
-    edit("nutrients.csv", "nutrient_id,name,unit,", "nutrient_id,name,units,")
-    with pytest.raises(DataError, match=r"nutrients\.csv, column 'unit': expected a column named"):
-        load(copy)
+def replace(name, old, new):
+    def change(text):
+        assert old in text, f"test setup: {old!r} is not in {name}"
+        return text.replace(old, new, 1)
+
+    return rewrite(name, change)
 
 
-def test_extra_column(broken):
-    copy, _ = broken
-    path = copy / "symptoms.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(line + ",x" for line in lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"symptoms\.csv, column 'x': expected only the columns"):
-        load(copy)
+def set_cell(name, row, column, value):
+    def change(text):
+        table = list(csv.reader(io.StringIO(text)))
+        table[row][table[0].index(column)] = value
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(table)
+        return out.getvalue()
+
+    return rewrite(name, change)
 
 
-def test_non_numeric_amount_names_the_row(broken):
-    copy, _ = broken
-    path = copy / "food_nutrients.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    food, nutrient, _ = lines[5].split(",")
-    lines[5] = f"{food},{nutrient},12mg"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expected = (
-        r"food_nutrients\.csv, row 5, column 'amount': "
-        r"expected a number, found '12mg'"
-    )
+def first_data_claim_row():
+    claims = pd.read_csv(DATA_DIR / "guide_claims.csv", dtype=str, keep_default_na=False)
+    return int(np.flatnonzero(claims["check_against"] == "data")[0]) + 1
+
+
+FOODS_ROWS = len((DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()) - 1
+CLAIM = first_data_claim_row()
+BAD_INPUT = {
+    "missing file": (
+        lambda folder: (folder / "symptoms.csv").unlink(),
+        r"symptoms\.csv: expected the file to exist",
+    ),
+    "empty file": (
+        rewrite("foods.csv", lambda text: ""),
+        r"foods\.csv: expected a header row and data rows, found 'an empty file'",
+    ),
+    "missing column": (
+        replace("nutrients.csv", "nutrient_id,name,unit,", "nutrient_id,name,units,"),
+        r"nutrients\.csv, column 'unit': expected a column named 'unit' in the header",
+    ),
+    "extra column": (
+        rewrite("symptoms.csv", lambda text: text.replace("\n", ",x\n")),
+        r"symptoms\.csv, column 'x': expected only the columns datapackage\.json lists",
+    ),
+    "ragged row": (
+        rewrite(
+            "cramp_factors.csv",
+            lambda text: "\n".join(
+                line + ",surplus" if number == 1 else line
+                for number, line in enumerate(text.split("\n"))
+            ),
+        ),
+        r"cramp_factors\.csv, row 1: expected 8 comma-separated fields, found 9",
+    ),
+    "non-numeric amount": (
+        set_cell("food_nutrients.csv", 5, "amount", "12mg"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a number, found '12mg'",
+    ),
+    "negative amount": (
+        set_cell("food_nutrients.csv", 3, "amount", "-4"),
+        r"food_nutrients\.csv, row 3, column 'amount': expected a number no less than 0, "
+        r"found '-4'",
+    ),
+    "unknown unit": (
+        set_cell("nutrients.csv", 1, "unit", "mcg"),
+        r"nutrients\.csv, row 1, column 'unit': expected one of 'g', 'mg', 'µg', 'kcal', "
+        r"found 'mcg'",
+    ),
+    "unit differs from the nutrient's": (
+        set_cell("intake_references.csv", 1, "unit", "µg"),
+        r"intake_references\.csv, row 1, column 'unit': expected the nutrient's unit from "
+        r"nutrients\.csv \(mg\), found 'µg'",
+    ),
+    "unknown food id": (
+        set_cell("food_nutrients.csv", 2, "food_id", "unicorn_steak"),
+        r"food_nutrients\.csv, row 2, column 'food_id': expected an id listed in foods\.csv "
+        r"\(food_id\), found 'unicorn_steak'",
+    ),
+    "unknown nutrient id": (
+        set_cell("nutrient_symptoms.csv", 1, "nutrient_id", "magnesiun"),
+        r"nutrient_symptoms\.csv, row 1, column 'nutrient_id': expected an id listed in "
+        r"nutrients\.csv \(nutrient_id\), found 'magnesiun'",
+    ),
+    "unknown id in a list": (
+        replace("guide_claims.csv", "spinach_raw;", "spinach_rare;"),
+        r"guide_claims\.csv, row \d+, column 'foods': expected ids listed in foods\.csv, "
+        r"separated by ';', found 'spinach_rare'",
+    ),
+    "duplicate key": (
+        rewrite("foods.csv", lambda text: text + text.splitlines()[1] + "\n"),
+        rf"foods\.csv, row {FOODS_ROWS + 1}, column 'food_id': expected a unique key "
+        r"\(food_id\), found 'a duplicate of",
+    ),
+    "wrong delimiter": (
+        rewrite("symptoms.csv", lambda text: text.replace(",", ";")),
+        r"symptoms\.csv: expected comma-separated values, found 'a header split by semicolons'",
+    ),
+    "wrong encoding": (
+        lambda folder: (folder / "nutrients.csv").write_bytes(
+            (DATA_DIR / "nutrients.csv").read_text(encoding="utf-8").encode("latin-1")
+        ),
+        r"nutrients\.csv, row \d+: expected UTF-8 text",
+    ),
+    "typed verdict on a data claim": (
+        set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
+        rf"guide_claims\.csv, row {CLAIM}, column 'evidence_verdict': expected no typed verdict",
+    ),
+    "data claim without its level": (
+        set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
+        rf"guide_claims\.csv, row {CLAIM}, column 'claimed_level': expected the level",
+    ),
+}
+
+
+@pytest.mark.parametrize(("breakage", "expected"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_is_refused_with_file_row_and_column(tmp_path, breakage, expected):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    breakage(folder)
     with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_negative_amount(broken):
-    copy, _ = broken
-    path = copy / "food_nutrients.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    food, nutrient, _ = lines[3].split(",")
-    lines[3] = f"{food},{nutrient},-4"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expected = (
-        r"row 3, column 'amount': expected a number no less "
-        r"than 0, found '-4'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_unknown_unit(broken):
-    copy, edit = broken
-    edit("nutrients.csv", "magnesium,Magnesium,mg,", "magnesium,Magnesium,mcg,")
-    expected = (
-        r"nutrients\.csv, row 1, column 'unit': expected one of "
-        r"'g', 'mg', 'µg', 'kcal', found 'mcg'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_unit_must_match_the_nutrient(broken):
-    copy, edit = broken
-    edit("intake_references.csv", "magnesium,child_1_3,children,1,3,RDA,80,mg,",
-         "magnesium,child_1_3,children,1,3,RDA,80,µg,")  # fmt: skip
-    expected = (
-        r"intake_references\.csv, row 1, column 'unit': "
-        r"expected the nutrient's unit from nutrients\.csv \(mg\)"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_unknown_food_id(broken):
-    copy, _ = broken
-    path = copy / "food_nutrients.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    _, nutrient, amount = lines[2].split(",")
-    lines[2] = f"unicorn_steak,{nutrient},{amount}"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    expected = (
-        r"food_nutrients\.csv, row 2, column 'food_id': expected "
-        r"an id listed in foods\.csv \(food_id\), found 'unicorn_steak'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_unknown_nutrient_id(broken):
-    copy, edit = broken
-    edit("nutrient_symptoms.csv", "\nmagnesium,", "\nmagnesiun,")
-    expected = (
-        r"nutrient_symptoms\.csv, row 1, column 'nutrient_id'.*"
-        r"found 'magnesiun'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_unknown_id_in_a_list_column(broken):
-    copy, edit = broken
-    edit("guide_claims.csv", "spinach_raw;", "spinach_rare;")
-    expected = (
-        r"guide_claims\.csv, row \d+, column 'foods'.*"
-        r"found 'spinach_rare'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_duplicate_key(broken):
-    copy, _ = broken
-    path = copy / "foods.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append(lines[1])
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    row = len(lines) - 1
-    expected = (
-        rf"foods\.csv, row {row}, column 'food_id': expected a "
-        r"unique key \(food_id\), found 'a duplicate of"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_wrong_delimiter(broken):
-    copy, _ = broken
-    path = copy / "symptoms.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
-    expected = (
-        r"symptoms\.csv: expected comma-separated values, "
-        r"found 'a header split by semicolons'"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
-
-
-def test_wrong_encoding(broken):
-    copy, _ = broken
-    path = copy / "nutrients.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
-    with pytest.raises(DataError, match=r"nutrients\.csv, row \d+: expected UTF-8 text"):
-        load(copy)
-
-
-def test_ragged_row(broken):
-    copy, _ = broken
-    path = copy / "cramp_factors.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2] + ",surplus"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"cramp_factors\.csv, row 2: expected 8 comma-separated"):
-        load(copy)
-
-
-def test_claim_checked_against_data_cannot_carry_a_typed_verdict(broken):
-    copy, _ = broken
-    claims = pd.read_csv(copy / "guide_claims.csv", dtype=str, keep_default_na=False)
-    row = int(np.flatnonzero(claims["check_against"] == "data")[0])
-    claims.loc[row, "evidence_verdict"] = "supported"
-    claims.to_csv(copy / "guide_claims.csv", index=False, lineterminator="\n")
-    expected = (
-        rf"guide_claims\.csv, row {row + 1}, column "
-        r"'evidence_verdict': expected no typed verdict"
-    )
-    with pytest.raises(DataError, match=expected):
-        load(copy)
+        load(folder)
 
 
 def test_frictionless_validates_the_package():
@@ -271,14 +212,3 @@ def test_data_dictionary_is_in_step_with_the_descriptor():
     generated = readme.split(DICTIONARY_MARKER)[1]
     expected = data_dictionary(read_datapackage()).split(DICTIONARY_MARKER)[1]
     assert generated == expected, "data/README.md is stale: run `python -m cramplab.data readme`"
-
-
-def test_claim_checked_against_data_needs_its_claimed_level(broken):
-    copy, _ = broken
-    claims = pd.read_csv(copy / "guide_claims.csv", dtype=str, keep_default_na=False)
-    row = int(np.flatnonzero(claims["check_against"] == "data")[0])
-    claims.loc[row, "claimed_level"] = ""
-    claims.to_csv(copy / "guide_claims.csv", index=False, lineterminator="\n")
-    expected = rf"guide_claims\.csv, row {row + 1}, column 'claimed_level': expected the level"
-    with pytest.raises(DataError, match=expected):
-        load(copy)

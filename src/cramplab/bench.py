@@ -503,11 +503,15 @@ def format_table(results: dict) -> str:
         label = f"{label}, {summary['notebooks']} notebooks"
         ratio_value = summary["ratio_to_notebooks_x_floor"]
         lines.append(timing_row(label, summary, ratio_value, targets[key]))
+        notes = []
         if summary["notebooks_x_floor"] is not None:
-            lines.append(
-                f"  ratio to {summary['notebooks']} x floor = {summary['notebooks_x_floor']:.3f} s"
-                + (f"; pytest said: {summary['outcome']}" if "outcome" in summary else "")
+            notes.append(
+                f"ratio to {summary['notebooks']} x floor = {summary['notebooks_x_floor']:.3f} s"
             )
+        if "outcome" in summary:
+            notes.append(f"pytest said: {summary['outcome']}")
+        if notes:
+            lines.append("  " + "; ".join(notes))
         if summary["notebooks"] != len(results["notebooks"]) and results["notebooks"]:
             lines.append(
                 f"  note: {len(results['notebooks'])} notebooks were timed one by one; "
