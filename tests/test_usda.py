@@ -209,3 +209,18 @@ def test_read_release_covers_all_of_sr28():
     data = read_release(SR28)
     assert len(data.foods) == 8790
     assert data.foods["food_id"].is_unique
+
+
+@needs_sr28
+def test_the_same_analysis_and_planner_run_on_all_of_sr28():
+    from cramplab import analysis, plan
+
+    data = read_release(SR28)
+    top = analysis.rank_foods(data, "potassium", "serving")
+    assert len(top) == 10 and top["amount"].is_monotonic_decreasing
+    covered = analysis.coverage(data)
+    assert covered.shape == (8790, 8)
+    menu = plan.plan_menu(data)
+    met = menu.totals["total"] >= menu.totals["target"] - 1e-9
+    assert met.all(), menu.totals
+    assert menu.totals.at["sodium", "total"] <= 2300 + 1e-9
