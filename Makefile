@@ -9,6 +9,9 @@ UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
+# Jupyter refuses to run as root unless told; containers and some classroom machines run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 .DEFAULT_GOAL := help
 .PHONY: help figures handout test lint lab notebooks student bench lock format clean
 
@@ -43,7 +46,7 @@ format: $(STAMP)  ## Apply ruff's fixes and formatting
 	@$(BIN)/ruff format src tests notebooks conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token)
-	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser
+	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
 	@$(BIN)/python -m cramplab.notebooks
