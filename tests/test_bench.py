@@ -97,6 +97,8 @@ def test_growth_slope_needs_two_positive_sizes():
         (0.0, "linear or better"),
         (1.0, "linear or better"),
         (1.15, "linear or better"),
+        (1.1549, "linear or better"),  # shown as 1.15
+        (1.1551, "superlinear (slope 1.16)"),
         (1.16, "superlinear (slope 1.16)"),
         (2.0, "superlinear (slope 2.00)"),
     ],

@@ -26,11 +26,21 @@ def cramp_nutrients(data: CourseData) -> list[str]:
 
 
 def nutrient_matrix(data: CourseData) -> pd.DataFrame:
-    """Wide table: one row per food (food_id), one column per nutrient, amount per 100 g."""
-    wide = data.food_nutrients.pivot(index="food_id", columns="nutrient_id", values="amount")
-    wide = wide.reindex(index=data.foods["food_id"], columns=data.nutrients["nutrient_id"])
-    wide.columns.name = None
-    return wide
+    """Wide table: one row per food (food_id), one column per nutrient, amount per 100 g.
+
+    The same table as food_nutrients.pivot(index="food_id", columns="nutrient_id"), in the
+    order of foods.csv and nutrients.csv; built by placing each value at its row and column
+    position, which is several times faster than pivot on all of SR28.
+    """
+    foods = pd.Index(data.foods["food_id"], name="food_id")
+    nutrients = pd.Index(data.nutrients["nutrient_id"])
+    long = data.food_nutrients
+    rows = foods.get_indexer(long["food_id"])
+    columns = nutrients.get_indexer(long["nutrient_id"])
+    known = (rows >= 0) & (columns >= 0)
+    values = np.full((len(foods), len(nutrients)), np.nan)
+    values[rows[known], columns[known]] = long["amount"].to_numpy(dtype=float)[known]
+    return pd.DataFrame(values, index=foods, columns=nutrients.rename(None))
 
 
 def amounts(data: CourseData, basis: str = "serving") -> pd.DataFrame:

@@ -120,7 +120,8 @@ def growth_slope(foods: list[int], seconds: list[float]) -> float:
 
 
 def growth_verdict(slope: float) -> str:
-    if slope <= LINEAR_SLOPE_LIMIT:
+    # Judged at the two decimals the table shows, so a printed 1.15 never reads "superlinear".
+    if round(slope, 2) <= LINEAR_SLOPE_LIMIT:
         return "linear or better"
     return f"superlinear (slope {slope:.2f})"
 
