@@ -112,3 +112,12 @@ def test_instructor_notes_travel_with_the_notebook(path):
 def test_no_output_is_exempt_from_nbval(path):
     sources = "".join("".join(c["source"]) for c in cells_of(path))
     assert "NBVAL_IGNORE_OUTPUT" not in sources and "NBVAL_SKIP" not in sources
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_warning_or_error_is_stored(path):
+    """A warning in a stored output is a defect to fix at its source, not noise to keep."""
+    for cell in cells_of(path):
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{path.name} stores an error"
+            assert output.get("name") != "stderr", f"{path.name} stores: {output.get('text')!r}"

@@ -76,6 +76,14 @@ def test_exclusions_and_extra_limits(course):
         excluded_foods(data, patterns=("paleo",))
 
 
+def test_exclusion_by_flag(course):
+    data = course(FOODS)
+    data.foods.loc[data.foods["food_id"] == "b", "fortified"] = True
+    assert list(excluded_foods(data, flags=("fortified",))) == ["b"]
+    with pytest.raises(ValueError, match="not a true/false column"):
+        excluded_foods(data, flags=("name",))
+
+
 def test_shadow_price_is_the_calorie_cost_of_the_last_unit(course):
     menu = plan_menu(course(FOODS), life_stage="female_19_30")
     # Food A buys magnesium at 100 kcal / 50 mg: each mg of target costs 2 kcal.

@@ -104,10 +104,16 @@ def excluded_foods(
     patterns: tuple[str, ...] = (),
     groups: tuple[str, ...] = (),
     foods: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
 ) -> pd.Index:
-    """food_ids a diet pattern, food group list or explicit list leaves out."""
+    """food_ids that diet patterns, food groups, an explicit list or true/false columns of
+    foods.csv leave out; flags=("fortified",) drops every fortified food."""
     table = data.foods.set_index("food_id")
     mask = table["food_group"].isin(groups) | table.index.isin(foods)
+    for flag in flags:
+        if table.get(flag) is None or table[flag].dtype != bool:
+            raise ValueError(f"{flag!r} is not a true/false column of foods.csv")
+        mask |= table[flag]
     for pattern in patterns:
         if pattern not in DIET_PATTERNS:
             raise ValueError(f"unknown diet pattern {pattern!r}; known: {sorted(DIET_PATTERNS)}")
