@@ -13,7 +13,7 @@ target (the menu never relies on an unknown amount); a food whose energy or capp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -167,7 +167,7 @@ def plan_menu(
     else:
         halves = _fewest_foods(problem)
     if halves is None:
-        message, culprits = _joint_infeasibility(table, targets, maximum, capped, steps)
+        message, culprits = _joint_infeasibility(problem, goal, maximum, capped)
         raise NoMenuPossible(message, culprits or goal)
     return _menu(data, table, halves, targets, maximum, capped, objective, steps, shadow)
 
@@ -288,23 +288,21 @@ def _explain_if_impossible(table, minimum, contribution, steps) -> None:
         )
 
 
-def _joint_infeasibility(table, targets, maximum, capped, steps) -> tuple[str, list[str]]:
+def _joint_infeasibility(
+    problem: _Problem, goal: list[str], maximum, capped
+) -> tuple[str, list[str]]:
     """Each target is reachable alone, but not together under the limits: find which."""
     culprits = []
-    for nutrient_id in targets.minimum.index:
-        relaxed = targets.minimum.drop(nutrient_id)
-        contribution = table[relaxed.index].fillna(0.0).to_numpy() * STEP
-        constraints = [LinearConstraint(contribution.T, lb=relaxed.to_numpy(), ub=np.inf)]
-        if capped:
-            constraints.append(
-                LinearConstraint(table[capped].to_numpy().T * STEP, lb=-np.inf, ub=maximum[capped])
-            )
-        n = len(table)
+    everything = np.ones(len(problem.kcal), dtype=bool)
+    for column, nutrient_id in enumerate(goal):
+        others = np.arange(len(goal)) != column
+        without = replace(problem, contribution=problem.contribution[:, others],
+                          minimum=problem.minimum[others])  # fmt: skip
         trial = milp(
-            np.zeros(n),
-            constraints=constraints,
-            integrality=np.ones(n),
-            bounds=Bounds(np.zeros(n), np.full(n, steps)),
+            np.zeros(len(problem.kcal)),
+            constraints=without.constraints(everything),
+            integrality=np.ones(len(problem.kcal)),
+            bounds=Bounds(0, problem.steps),
         )
         if trial.status == 0:
             culprits.append(nutrient_id)
