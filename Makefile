@@ -20,19 +20,22 @@ help:  ## List the targets
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# uv comes from the lock too, checked against its hashes; pip's own error shows if it fails.
 	@$(BIN)/python -m uv --version 2>/dev/null | grep -q ' $(UV_VERSION) ' \
-	  || { $(BIN)/python -m ensurepip --upgrade >/dev/null 2>&1; \
-	       $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) 2>/dev/null; }
+	  || { awk '/^uv==/{p=1} p{print} p&&!/\\$$/{exit}' requirements.lock > $(VENV)/uv.txt \
+	       && $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	            -r $(VENV)/uv.txt; } \
+	  || { echo "error: could not install uv $(UV_VERSION) from requirements.lock into $(VENV) (see pip's message above)" >&2; exit 1; }
 	@echo "Installing the locked environment into $(VENV) ..."
 	@$(BIN)/python -m uv pip sync --quiet --python $(BIN)/python requirements.lock
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
-	@$(BIN)/python -m cramplab.figures
+	@$(BIN)/python -m cramplab.course.figures
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
-	@$(BIN)/python -m cramplab.handout
+	@$(BIN)/python -m cramplab.course.handout
 
 test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on every notebook
 	@$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -49,17 +52,17 @@ lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token
 	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
-	@$(BIN)/python -m cramplab.notebooks
+	@$(BIN)/python -m cramplab.course.notebooks
 
 student: $(STAMP)  ## Write the student edition (no solutions, no instructor notes) to student/
-	@$(BIN)/python -m cramplab.editions student
+	@$(BIN)/python -m cramplab.course.editions student
 
 bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.bench
+	@$(BIN)/python -m cramplab.course.bench
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-	  --generate-hashes --annotation-style line --quiet -o requirements.lock
+	  --universal --generate-hashes --annotation-style line --quiet -o requirements.lock
 
 clean:  ## Remove the venv and build leftovers (figures and data stay)
 	rm -rf $(VENV) student build src/*.egg-info

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from repo import CLONE
 
 import cramplab
 from cramplab.data import (
@@ -23,7 +24,8 @@ from cramplab.data import (
     load,
     read_datapackage,
 )
-from cramplab.paths import DATA_DIR
+
+DATA_DIR = CLONE.data
 
 
 @pytest.fixture(scope="module")

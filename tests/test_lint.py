@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cramplab.paths import REPO_ROOT
+from repo import CLONE
 
 RUFF = Path(sys.executable).with_name("ruff")
 TARGETS = ["src", "tests", "notebooks", "conftest.py"]
@@ -12,7 +12,7 @@ TARGETS = ["src", "tests", "notebooks", "conftest.py"]
 
 def run_ruff(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(RUFF), *args, *TARGETS], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        [str(RUFF), *args, *TARGETS], cwd=CLONE.root, capture_output=True, text=True, check=False
     )
 
 

@@ -4,9 +4,10 @@ import shutil
 
 import numpy as np
 import pytest
+from repo import CLONE
 
 from cramplab.data import DataError, load
-from cramplab.paths import DATA_DIR, sr28_dir
+from cramplab.paths import sr28_dir
 from cramplab.usda import (
     ABBREV_COLUMNS,
     Release,
@@ -15,6 +16,8 @@ from cramplab.usda import (
     rebuild,
     rebuilt_tables,
 )
+
+DATA_DIR = CLONE.data
 
 SR28 = sr28_dir()
 needs_sr28 = pytest.mark.skipif(

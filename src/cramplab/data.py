@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cramplab.paths import DATA_DIR
+from cramplab import paths
 
 LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for
 
@@ -60,8 +60,8 @@ class CourseData:
         return [f.name for f in fields(cls)]
 
 
-def read_datapackage(data_dir: Path | str = DATA_DIR) -> dict:
-    path = Path(data_dir) / "datapackage.json"
+def read_datapackage(data_dir: Path | str | None = None) -> dict:
+    path = paths.data_dir(data_dir) / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -70,9 +70,13 @@ def read_datapackage(data_dir: Path | str = DATA_DIR) -> dict:
         raise DataError(path, f"valid JSON ({error.msg} at line {error.lineno})") from None
 
 
-def load(data_dir: Path | str = DATA_DIR) -> CourseData:
-    """Read every table of the package, check it against its schema, return typed tables."""
-    data_dir = Path(data_dir)
+def load(data_dir: Path | str | None = None) -> CourseData:
+    """Read every table of the package, check it against its schema, return typed tables.
+
+    data_dir: a folder holding datapackage.json and its CSVs; by default $CRAMPLAB_DATA if set,
+    else the data that ships with the package.
+    """
+    data_dir = paths.data_dir(data_dir)
     package = read_datapackage(data_dir)
     resources = {r["name"]: r for r in package["resources"]}
     tables = {}
@@ -366,8 +370,9 @@ def _rules(field: dict) -> str:
     return "; ".join(rules) or "optional"
 
 
-def write_readme(data_dir: Path | str = DATA_DIR) -> Path:
+def write_readme(data_dir: Path | str | None = None) -> Path:
     """Regenerate the generated half of data/README.md; the hand-written half stays."""
+    data_dir = paths.find_clone(command="the data README").data if data_dir is None else data_dir
     path = Path(data_dir) / "README.md"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     intro = text.split(DICTIONARY_MARKER)[0].rstrip() + "\n\n"
@@ -381,7 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     command = args[0] if args else "validate"
     if command == "readme":
-        print(f"wrote {write_readme()}")
+        try:
+            print(f"wrote {write_readme()}")
+        except paths.CloneRequired as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         return 0
     if command == "validate":
         try:

@@ -1,20 +1,126 @@
-"""Where things live. Every path the package uses is defined here, once."""
+"""Where things live. Every location the package uses is worked out here, once.
+
+The course data travels with the package: a wheel carries data/ as ``cramplab/dataset``, and an
+editable install reads ``data/`` of its own source tree, so ``cramplab.load()`` works wherever
+the package is installed. A teacher's edited copy is used when named explicitly
+(``cramplab.load(path)``) or through ``$CRAMPLAB_DATA``.
+
+Commands that write into the repository (figures, editions, stored outputs, benchmarks) need a
+clone; ``find_clone`` finds it from the working directory and says so clearly when there is none.
+"""
+
+from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT / "data"
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-FIGURES_DIR = REPO_ROOT / "figures"
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_ENV = "CRAMPLAB_DATA"
+SR28_ENV = "CRAMPLAB_SR28"
+PACKAGED_DATA = PACKAGE_DIR / "dataset"  # where a wheel puts data/ (see pyproject.toml)
+DESCRIPTOR = "datapackage.json"
+
+
+class CloneRequired(RuntimeError):
+    """A command that writes into the repository was run outside a clone of it."""
+
+
+@dataclass(frozen=True)
+class Clone:
+    """A checkout of the cramplab repository, and the folders the course tooling writes."""
+
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "figures"
+
+    @property
+    def student(self) -> Path:
+        return self.root / "student"
+
+    @property
+    def bench(self) -> Path:
+        return self.root / "bench"
+
+
+def is_clone(folder: Path) -> bool:
+    """A folder with the repository's pyproject.toml, notebooks/ and data/."""
+    pyproject = folder / "pyproject.toml"
+    if not (pyproject.is_file() and (folder / "notebooks").is_dir()):
+        return False
+    if not (folder / "data" / DESCRIPTOR).is_file():
+        return False
+    return 'name = "cramplab"' in pyproject.read_text(encoding="utf-8", errors="replace")
+
+
+def source_tree() -> Path | None:
+    """The clone this package is imported from (an editable install), else None."""
+    root = PACKAGE_DIR.parents[1]
+    return root if PACKAGE_DIR == root / "src" / "cramplab" and is_clone(root) else None
+
+
+def find_clone(start: Path | str | None = None, *, command: str = "this command") -> Clone:
+    """The clone that holds start (default: the working directory), else the editable source.
+
+    Raises CloneRequired, saying what to do, when neither is a clone of the repository.
+    """
+    start = Path.cwd() if start is None else Path(start)
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if is_clone(folder):
+            return Clone(folder)
+    editable = source_tree()
+    if editable is not None:
+        return Clone(editable)
+    raise CloneRequired(
+        f"{command} writes into a clone of the cramplab repository, and {start} is not inside "
+        "one. Clone it (git clone ...), cd into the clone and run the command there."
+    )
+
+
+def packaged_data_dir() -> Path:
+    """The data shipped with the package: the wheel's copy, or data/ of the editable source."""
+    editable = source_tree()
+    for candidate in (PACKAGED_DATA, editable / "data" if editable else None):
+        if candidate is not None and (candidate / DESCRIPTOR).is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"cramplab's course data is missing from {PACKAGE_DIR}: reinstall the package, or give "
+        f"a data folder with cramplab.load(path) or ${DATA_ENV}"
+    )
+
+
+def data_dir(path: Path | str | None = None) -> Path:
+    """The data package to read: path if given, else $CRAMPLAB_DATA, else the packaged data."""
+    if path is not None:
+        return Path(path)
+    configured = os.environ.get(DATA_ENV)
+    if configured:
+        return Path(configured)
+    return packaged_data_dir()
 
 
 def sr28_dir() -> Path:
-    """The USDA SR28 release: $CRAMPLAB_SR28 if set, else ../shared/reference/usda-sr28.
+    """The USDA SR28 release: $CRAMPLAB_SR28 if set, else ../shared/reference/usda-sr28 beside
+    the clone (or the editable source tree).
 
     The raw release is never part of the repository; code that needs it takes a directory.
     """
-    configured = os.environ.get("CRAMPLAB_SR28")
+    configured = os.environ.get(SR28_ENV)
     if configured:
         return Path(configured)
-    return REPO_ROOT.parent / "shared" / "reference" / "usda-sr28"
+    try:
+        root = find_clone().root
+    except CloneRequired:
+        root = Path.cwd()
+    return root.parent / "shared" / "reference" / "usda-sr28"

@@ -7,9 +7,9 @@ strings, a fixed SVG hash salt, text as paths in the fonts matplotlib ships, and
 written to a temporary name and renamed so that an interrupted run leaves no half-written file.
 
 CRAMPLAB_FIGURES_MODE chooses what save_figure does:
-  write (default) writes into figures/ (or $CRAMPLAB_FIGURES_DIR);
-  check renders in memory and fails if the committed file differs (used by the tests);
-  off   does nothing (used when notebooks are re-executed only to refresh outputs).
+  off   (default) nothing: a student running a notebook never changes the course's files;
+  write writes into $CRAMPLAB_FIGURES_DIR (`make figures` points it at a staging folder);
+  check renders in memory and fails if the file in $CRAMPLAB_FIGURES_DIR differs (the tests).
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
-
-from cramplab.paths import FIGURES_DIR
 
 SR28_SOURCE = "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values (21 CFR 101.9)"
 DPI = 300
@@ -112,12 +110,14 @@ def save_figure(
     """
     if not NAME.fullmatch(name):
         raise ValueError(f"figure name {name!r} must look like NN_short_name (NN = notebook)")
-    mode = os.environ.get("CRAMPLAB_FIGURES_MODE", "write")
+    mode = os.environ.get("CRAMPLAB_FIGURES_MODE", "off")
     if mode == "off":
         return []
     if mode not in ("write", "check"):
         raise ValueError(f"CRAMPLAB_FIGURES_MODE must be write, check or off, not {mode!r}")
-    directory = Path(os.environ.get("CRAMPLAB_FIGURES_DIR", FIGURES_DIR))
+    if not os.environ.get("CRAMPLAB_FIGURES_DIR"):
+        raise ValueError(f"CRAMPLAB_FIGURES_MODE={mode} needs CRAMPLAB_FIGURES_DIR, the folder")
+    directory = Path(os.environ["CRAMPLAB_FIGURES_DIR"])
     metadata = {
         "Title": title,
         "Description": caption,

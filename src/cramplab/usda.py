@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cramplab.data import CourseData, DataError, load, read_datapackage
-from cramplab.paths import DATA_DIR, sr28_dir
+from cramplab.paths import CloneRequired, find_clone, sr28_dir
 
 ABBREV_COLUMNS = [
     "NDB_No", "Shrt_Desc", "Water_(g)", "Energ_Kcal", "Protein_(g)", "Lipid_Tot_(g)", "Ash_(g)",
@@ -132,7 +132,7 @@ def _nutrient_columns(nutrients: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def rebuilt_tables(release: Release, data_dir: Path | str = DATA_DIR) -> dict[str, str]:
+def rebuilt_tables(release: Release, data_dir: Path | str) -> dict[str, str]:
     """The text of foods.csv and food_nutrients.csv as rebuilt from SR28."""
     data_dir = Path(data_dir)
     package = read_datapackage(data_dir)
@@ -188,9 +188,10 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def rebuild(sr28: Path | str, data_dir: Path | str = DATA_DIR) -> list[Path]:
-    """Rewrite the SR28-derived files in data_dir; validate before anything is replaced."""
-    data_dir = Path(data_dir)
+def rebuild(sr28: Path | str, data_dir: Path | str | None = None) -> list[Path]:
+    """Rewrite the SR28-derived files in data_dir (default: data/ of the clone you are in);
+    validate before anything is replaced."""
+    data_dir = find_clone(command="rebuild").data if data_dir is None else Path(data_dir)
     texts = rebuilt_tables(Release(sr28), data_dir)
     with tempfile.TemporaryDirectory(prefix="cramplab-rebuild-") as staging:
         staging = Path(staging)
@@ -291,12 +292,15 @@ def main(argv: list[str] | None = None) -> int:
         help="SR28 release directory (default: %(default)s)",
     )
     rebuild_parser.add_argument(
-        "--data", type=Path, default=DATA_DIR, help="data package directory"
+        "--data",
+        type=Path,
+        default=None,
+        help="data package directory (default: data/ of this clone)",
     )
     args = parser.parse_args(argv)
     try:
         written = rebuild(args.sr28, args.data)
-    except DataError as error:
+    except (DataError, CloneRequired) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     for path in written:

@@ -9,8 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from cramplab import bench
 from cramplab.analysis import nutrient_matrix
+from cramplab.course import bench
 
 FOODS = {
     "kale": {"serving_g": 50, "energy": 50, "magnesium": 30, "sodium": 40},

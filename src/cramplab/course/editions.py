@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from cramplab.notebooks import course_notebooks
-from cramplab.paths import NOTEBOOKS_DIR, REPO_ROOT
+from cramplab.course.notebooks import course_notebooks
+from cramplab.paths import CloneRequired, find_clone
 
 SOLUTION, SELF_CHECK, INSTRUCTOR = "solution", "self-check", "instructor"
 ANSWER_NAME = re.compile(r"^(answer\w*)\s*=", flags=re.M)
@@ -53,7 +53,7 @@ def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return student
 
 
-def write_student_edition(target: Path, source: Path = NOTEBOOKS_DIR) -> list[Path]:
+def write_student_edition(target: Path, source: Path | None = None) -> list[Path]:
     """Write every course notebook's student edition into target (replacing what was there)."""
     if target.exists():
         shutil.rmtree(target)
@@ -69,10 +69,14 @@ def write_student_edition(target: Path, source: Path = NOTEBOOKS_DIR) -> list[Pa
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["student"]:
-        print("usage: python -m cramplab.editions student [TARGET_DIR]", file=sys.stderr)
+        print("usage: python -m cramplab.course.editions student [TARGET_DIR]", file=sys.stderr)
         return 2
-    target = Path(args[1]) if len(args) > 1 else REPO_ROOT / "student"
-    written = write_student_edition(target)
+    try:
+        target = Path(args[1]) if len(args) > 1 else find_clone(command="make student").student
+        written = write_student_edition(target)
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"student edition: {len(written)} notebooks in {target}")
     print(
         "  solutions replaced by placeholders, instructor notes removed, exercise outputs cleared"

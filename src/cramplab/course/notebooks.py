@@ -18,17 +18,21 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from cramplab.paths import NOTEBOOKS_DIR
+from cramplab.paths import CloneRequired, find_clone
 
 TIMEOUT_S = 120
+# Kernels get these unless the caller says otherwise (as the Makefile does), so stored outputs
+# and figure bytes are the same whether a command was started by make or by hand.
+REPRODUCIBLE_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
 
 
 class NotebookFailed(RuntimeError):
     """A notebook raised an error; the message names the notebook and the cell."""
 
 
-def course_notebooks(directory: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The numbered notebooks, in course order (00_..., 01_..., ...)."""
+def course_notebooks(directory: Path | None = None) -> list[Path]:
+    """The numbered notebooks, in course order (00_..., 01_..., ...); default: the clone's."""
+    directory = find_clone().notebooks if directory is None else directory
     return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -52,7 +56,7 @@ def execute(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Not
     )
     start = time.perf_counter()
     try:
-        client.execute(env={**os.environ, **(env or {})})
+        client.execute(env={**REPRODUCIBLE_ENV, **os.environ, **(env or {})})
     except CellExecutionError as error:
         cell = _failing_cell(notebook)
         raise NotebookFailed(f"{path.name}, cell {cell}: {error.ename}: {error.evalue}") from None
@@ -83,7 +87,11 @@ def refresh(path: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     names = argv if argv is not None else sys.argv[1:]
-    paths = [Path(n) for n in names] or course_notebooks()
+    try:
+        paths = [Path(n) for n in names] or course_notebooks()
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     for path in paths:
         try:
             seconds = refresh(path)

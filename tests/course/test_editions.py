@@ -3,9 +3,16 @@
 import json
 
 import pytest
+from repo import CLONE
 
-from cramplab.editions import INSTRUCTOR, SELF_CHECK, SOLUTION, placeholder, write_student_edition
-from cramplab.notebooks import course_notebooks
+from cramplab.course.editions import (
+    INSTRUCTOR,
+    SELF_CHECK,
+    SOLUTION,
+    placeholder,
+    write_student_edition,
+)
+from cramplab.course.notebooks import course_notebooks
 
 
 def cells(path):
@@ -18,7 +25,7 @@ def tagged(cell, tag):
 
 @pytest.fixture(scope="module")
 def student(tmp_path_factory):
-    return write_student_edition(tmp_path_factory.mktemp("student"))
+    return write_student_edition(tmp_path_factory.mktemp("student"), CLONE.notebooks)
 
 
 def test_placeholder_names_the_answer_variables():
@@ -27,12 +34,12 @@ def test_placeholder_names_the_answer_variables():
 
 
 def test_every_notebook_has_a_student_edition(student):
-    assert [p.name for p in student] == [p.name for p in course_notebooks()]
+    assert [p.name for p in student] == [p.name for p in course_notebooks(CLONE.notebooks)]
 
 
-@pytest.mark.parametrize("index", range(len(course_notebooks())))
+@pytest.mark.parametrize("index", range(len(course_notebooks(CLONE.notebooks))))
 def test_no_solution_or_instructor_note_survives(student, index):
-    source, edition = course_notebooks()[index], student[index]
+    source, edition = course_notebooks(CLONE.notebooks)[index], student[index]
     original, handed_out = cells(source), cells(edition)
     text = "\n".join("".join(c["source"]) for c in handed_out)
     code_lines = {

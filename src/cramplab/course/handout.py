@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
 from cramplab import DISCLAIMER
-from cramplab.paths import FIGURES_DIR
+from cramplab.paths import CloneRequired, find_clone
 from cramplab.plotting import figure_metadata, write_atomically
 
 LETTER = (8.5, 11.0)
@@ -111,8 +111,9 @@ def _figure_page(pdf: PdfPages, png: Path, number: int) -> None:
     plt.close(fig)
 
 
-def render_handout(figures_dir: Path = FIGURES_DIR) -> tuple[bytes, int]:
-    """The handout's bytes and its page count."""
+def render_handout(figures_dir: Path | None = None) -> tuple[bytes, int]:
+    """The handout's bytes and its page count (default: from the clone's figures/)."""
+    figures_dir = find_clone().figures if figures_dir is None else figures_dir
     pngs = sorted(figures_dir.glob("[0-9][0-9]_*.png"))
     buffer = io.BytesIO()
     with mpl.rc_context():
@@ -127,16 +128,23 @@ def render_handout(figures_dir: Path = FIGURES_DIR) -> tuple[bytes, int]:
     return buffer.getvalue(), 1 + len(pngs)
 
 
-def build_handout(figures_dir: Path = FIGURES_DIR) -> int:
+def build_handout(figures_dir: Path | None = None) -> int:
     """Write figures/handout.pdf; return its number of pages."""
+    figures_dir = (
+        find_clone(command="make handout").figures if figures_dir is None else figures_dir
+    )
     payload, pages = render_handout(figures_dir)
     write_atomically(figures_dir / HANDOUT, payload)
     return pages
 
 
 def main() -> int:
-    pages = build_handout()
-    print(f"make handout: {FIGURES_DIR.name}/{HANDOUT}, US Letter, {pages} pages")
+    try:
+        pages = build_handout()
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"make handout: figures/{HANDOUT}, US Letter, {pages} pages")
     return 0
 
 

@@ -9,19 +9,21 @@ import ast
 import json
 
 import pytest
+from repo import CLONE
 
-from cramplab.figures import CATALOGUE, catalogue, figure_files
-from cramplab.notebooks import course_notebooks
-from cramplab.paths import FIGURES_DIR
+from cramplab.course.figures import CATALOGUE, catalogue, figure_files
+from cramplab.course.notebooks import course_notebooks
 from cramplab.plotting import figure_metadata
 
-FIGURES = figure_files()
+FIGURES_DIR = CLONE.figures
+
+FIGURES = figure_files(FIGURES_DIR)
 
 
 def saved_names() -> set[str]:
     """Figure names passed (as literals) to save_figure in the notebooks' code."""
     names = set()
-    for path in course_notebooks():
+    for path in course_notebooks(CLONE.notebooks):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] != "code":
                 continue

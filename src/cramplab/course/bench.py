@@ -47,14 +47,17 @@ import pandas as pd
 from jupyter_client.manager import KernelManager
 
 from cramplab.analysis import coverage, cramp_nutrients, rank_foods
+from cramplab.course.notebooks import TIMEOUT_S, course_notebooks, execute
 from cramplab.data import CourseData
-from cramplab.notebooks import TIMEOUT_S, course_notebooks, execute
-from cramplab.paths import NOTEBOOKS_DIR, REPO_ROOT, sr28_dir
+from cramplab.paths import CloneRequired, find_clone, sr28_dir
 from cramplab.plan import plan_menu
 from cramplab.usda import read_release
 
-RESULTS_PATH = REPO_ROOT / "bench" / "results.json"
-ABOUT = "cramplab benchmark (python -m cramplab.bench): seconds, median/min/max of repeated runs"
+RESULTS_FILE = "results.json"  # in the clone's bench/
+ABOUT = (
+    "cramplab benchmark (python -m cramplab.course.bench): seconds, median/min/max of "
+    "repeated runs"
+)
 FLOOR_CODE = "import pandas, matplotlib, seaborn"
 NBVAL_COMMAND = ["-m", "pytest", "notebooks", "-n", "2", "--dist", "loadfile", "-q"]
 NBVAL_COMMAND += ["-p", "no:cacheprovider"]
@@ -167,7 +170,7 @@ def start_kernel_and_import_libraries() -> None:
     client = None
     try:
         manager.start_kernel(
-            env={**os.environ, "CRAMPLAB_FIGURES_MODE": "off"}, cwd=str(NOTEBOOKS_DIR)
+            env={**os.environ, "CRAMPLAB_FIGURES_MODE": "off"}, cwd=str(find_clone().notebooks)
         )
         client = manager.client()
         client.start_channels()
@@ -209,7 +212,7 @@ def run_nbval() -> str:
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}  # as the Makefile
     result = subprocess.run(
         [sys.executable, *NBVAL_COMMAND],
-        cwd=REPO_ROOT,
+        cwd=find_clone().root,
         env=env,
         capture_output=True,
         text=True,
@@ -244,8 +247,8 @@ def measure_make_figures(notebooks: list[Path], repeats: int, measured: Measured
 def run_make_figures_into_temporary_directory(notebooks: list[Path]) -> None:
     """What `make figures` does, written to a temporary directory instead of figures/."""
     # Imported here: only this part needs matplotlib in the bench's own process.
-    from cramplab.figures import CATALOGUE, catalogue, regenerate
-    from cramplab.handout import build_handout
+    from cramplab.course.figures import CATALOGUE, catalogue, regenerate
+    from cramplab.course.handout import build_handout
     from cramplab.plotting import write_atomically
 
     with tempfile.TemporaryDirectory(prefix="cramplab-bench-figures-") as target:
@@ -435,7 +438,7 @@ def judge_targets(results: dict) -> list[dict]:
     return judged
 
 
-def write_results(results: dict, path: Path = RESULTS_PATH) -> Path:
+def write_results(results: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return path
@@ -563,7 +566,7 @@ def format_scale(scale: dict | None, reason: str, targets: dict) -> list[str]:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m cramplab.bench",
+        prog="python -m cramplab.course.bench",
         description="Time the course against the kernel-start floor, and SR28 at scale.",
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
@@ -595,6 +598,11 @@ def run_section(name: str, measured: Measured, action: Callable[[], object]) -> 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
+    try:
+        clone = find_clone(command="make bench")
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
     if args.skip_notebooks:
         for name in ("kernels", "nbval", "make_figures"):
@@ -618,9 +626,9 @@ def main(argv: list[str] | None = None) -> int:
         run_section("scale", measured, lambda: measure_scale(args.sr28, args.repeats, measured))
     measured.load_average.append(os.getloadavg()[0])
     results = build_results(measured)
-    path = write_results(results)
+    path = write_results(results, clone.bench / RESULTS_FILE)
     print(format_table(results), end="")
-    print(f"\nwrote {path.relative_to(REPO_ROOT)}")
+    print(f"\nwrote {path.relative_to(clone.root)}")
     return 0
 
 

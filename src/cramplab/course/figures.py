@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from cramplab.notebooks import NotebookFailed, course_notebooks, execute
-from cramplab.paths import FIGURES_DIR, NOTEBOOKS_DIR
+from cramplab.course.notebooks import NotebookFailed, course_notebooks, execute
+from cramplab.paths import CloneRequired, find_clone
 from cramplab.plotting import figure_metadata, write_atomically
 
 CATALOGUE = "README.md"
@@ -48,9 +48,7 @@ def _run(notebook: Path, staging: Path) -> NotebookFigures:
     return NotebookFigures(notebook, files, seconds)
 
 
-def regenerate(
-    target: Path = FIGURES_DIR, notebooks: list[Path] | None = None
-) -> list[NotebookFigures]:
+def regenerate(target: Path, notebooks: list[Path] | None = None) -> list[NotebookFigures]:
     """Run the notebooks, then install their figures into target. Prints one line per notebook."""
     notebooks = course_notebooks() if notebooks is None else notebooks
     target.mkdir(parents=True, exist_ok=True)
@@ -76,12 +74,13 @@ def regenerate(
     return results
 
 
-def figure_files(directory: Path = FIGURES_DIR) -> list[Path]:
-    """The PNG figures in a directory, in notebook order (each has an SVG twin)."""
+def figure_files(directory: Path | None = None) -> list[Path]:
+    """The PNG figures in a directory (default: the clone's figures/), in notebook order."""
+    directory = find_clone().figures if directory is None else directory
     return sorted(p for p in directory.glob("[0-9][0-9]_*.png"))
 
 
-def catalogue(directory: Path = FIGURES_DIR) -> str:
+def catalogue(directory: Path | None = None) -> str:
     """figures/README.md, written from the metadata stored in each PNG."""
     lines = [
         "# Figures",
@@ -94,7 +93,7 @@ def catalogue(directory: Path = FIGURES_DIR) -> str:
         "| figure | title and caption | alt text | notebook | data source |",
         "| --- | --- | --- | --- | --- |",
     ]
-    notebooks = {p.name[:2]: p.name for p in course_notebooks(NOTEBOOKS_DIR)}
+    notebooks = {p.name[:2]: p.name for p in course_notebooks()}
     for png in figure_files(directory):
         meta = figure_metadata(png)
         notebook = notebooks.get(meta["Notebook"], meta["Notebook"])
@@ -110,24 +109,29 @@ def catalogue(directory: Path = FIGURES_DIR) -> str:
 
 
 def main() -> int:
-    from cramplab.handout import build_handout
+    from cramplab.course.handout import build_handout
 
     start = time.perf_counter()
+    try:
+        figures_dir = find_clone(command="make figures").figures
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     notebooks = course_notebooks()
     print(
-        f"make figures: executing {len(notebooks)} notebooks ({JOBS} at a time) into {FIGURES_DIR.name}/"
+        f"make figures: executing {len(notebooks)} notebooks ({JOBS} at a time) into {figures_dir.name}/"
     )
     try:
-        results = regenerate(FIGURES_DIR, notebooks)
+        results = regenerate(figures_dir, notebooks)
     except NotebookFailed as error:
         print(f"error: {error}\nfigures/ was left unchanged.", file=sys.stderr)
         return 1
-    write_atomically(FIGURES_DIR / CATALOGUE, catalogue().encode("utf-8"))
-    pages = build_handout()
+    write_atomically(figures_dir / CATALOGUE, catalogue(figures_dir).encode("utf-8"))
+    pages = build_handout(figures_dir)
     count = sum(len(r.files) for r in results)
     print(
         f"make figures: {count} files ({count // 2} figures, PNG + SVG) from {len(results)} notebooks, "
-        f"catalogue {FIGURES_DIR.name}/{CATALOGUE}, handout {pages} pages; "
+        f"catalogue {figures_dir.name}/{CATALOGUE}, handout {pages} pages; "
         f"{time.perf_counter() - start:.1f} s"
     )
     return 0

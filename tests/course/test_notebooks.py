@@ -5,11 +5,11 @@ import json
 import re
 
 import pytest
+from repo import CLONE
 
-from cramplab.notebooks import course_notebooks
-from cramplab.paths import NOTEBOOKS_DIR
+from cramplab.course.notebooks import course_notebooks
 
-NOTEBOOKS = course_notebooks()
+NOTEBOOKS = course_notebooks(CLONE.notebooks)
 LEAKS = {
     "home directory": re.compile(r"/root\b|/home/|/Users/|C:\\\\Users"),
     "temporary path": re.compile(r"/tmp/|/var/folders/"),
@@ -32,7 +32,7 @@ def stored_text(path) -> list[str]:
 
 
 def test_the_course_has_numbered_notebooks():
-    assert NOTEBOOKS, f"no numbered notebooks in {NOTEBOOKS_DIR}"
+    assert NOTEBOOKS, f"no numbered notebooks in {CLONE.notebooks}"
     assert NOTEBOOKS[0].name == "00_start_here.ipynb"
 
 

@@ -1,0 +1,167 @@
+"""The path a Binder or JupyterHub user takes: no make, no uv, a fresh virtual environment, pip.
+
+A module fixture copies what a fresh clone holds (git's tracked and unignored files) to a
+temporary folder, builds a wheel from it, creates a fresh virtual environment outside the
+clone and runs the repository's own ``postBuild`` there, as Binder does after building
+environment.yml. The third-party packages come from this test run's own environment through a
+.pth file (a view of its site-packages without cramplab): the test proves the package, its data
+and the install steps, not the package index, so it needs no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from repo import CLONE
+
+from cramplab.data import CourseData, read_datapackage
+
+NOTEBOOK = "03_food_sources.ipynb"  # loads data, ranks foods, draws figures: a real lesson
+# Settings a Binder user does not have: the test run's own, which must not leak in.
+TEST_SETTINGS = ("CRAMPLAB_DATA", "CRAMPLAB_FIGURES_MODE", "CRAMPLAB_FIGURES_DIR", "PYTHONPATH")
+
+
+def fresh_clone_files() -> list[str]:
+    if shutil.which("git") is None or not (CLONE.root / ".git").exists():
+        pytest.skip("needs git and a git checkout to know which files a fresh clone holds")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=CLONE.root, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return [name for name in listed.decode().split("\0") if name and (CLONE.root / name).exists()]
+
+
+def dependency_view(folder: Path) -> Path:
+    """This environment's site-packages, minus cramplab itself, as a folder of symlinks."""
+    folder.mkdir()
+    site = Path(sysconfig.get_paths()["purelib"])
+    for entry in site.iterdir():
+        if entry.name.startswith(("cramplab", "__editable__")) or entry.suffix == ".pth":
+            continue
+        (folder / entry.name).symlink_to(entry)
+    return folder
+
+
+def clean_environment(venv: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in TEST_SETTINGS}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env["VIRTUAL_ENV"] = str(venv)
+    # Offline: the build backend (setuptools) comes from the view, nothing from an index.
+    env.update(PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    return env
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(clone copy, wheel, fresh venv, environment) after Binder's install step ran."""
+    root = tmp_path_factory.mktemp("install")
+    clone = root / "clone"
+    for name in fresh_clone_files():
+        target = clone / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(CLONE.root / name, target)
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    view = dependency_view(root / "dependencies")
+    (Path(purelib) / "cramplab_test_dependencies.pth").write_text(f"{view}\n", encoding="utf-8")
+    env = clean_environment(venv)
+    wheel_dir = root / "dist"
+    run = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), "."],
+        cwd=clone, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    postbuild = subprocess.run(
+        ["bash", str(clone / "postBuild")],
+        cwd=clone, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert postbuild.returncode == 0, postbuild.stdout + postbuild.stderr
+    (wheel,) = wheel_dir.glob("cramplab-*.whl")
+    work = root / "work"  # where the user's notebook lives: not the clone
+    work.mkdir()
+    return clone, wheel, venv, env, work
+
+
+def run_python(venv: Path, env: dict, cwd: Path, code: str) -> str:
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code],
+        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_wheel_carries_the_course_data(installed):
+    _, wheel, *_ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = read_datapackage(CLONE.data)
+    expected = {"datapackage.json", *(r["path"] for r in package["resources"])}
+    missing = [f for f in sorted(expected) if f"cramplab/dataset/{f}" not in names]
+    assert not missing, f"the wheel lacks {missing}"
+    assert not any(n.startswith(("tests/", "notebooks/", "figures/")) for n in names)
+
+
+def test_load_works_outside_the_clone_from_the_installed_package(installed):
+    _, _, venv, env, work = installed
+    code = (
+        "import json, cramplab, cramplab.paths as p; d = cramplab.load(); "
+        "print(json.dumps({'module': cramplab.__file__, 'data': str(p.data_dir()), "
+        "'rows': {n: len(getattr(d, n)) for n in d.table_names()}}))"
+    )
+    report = json.loads(run_python(venv, env, work, code))
+    assert Path(report["module"]).is_relative_to(venv), "cramplab came from the clone"
+    assert Path(report["data"]).is_relative_to(venv) and report["data"].endswith("dataset")
+    assert list(report["rows"]) == CourseData.table_names()
+    assert all(count > 0 for count in report["rows"].values()), report["rows"]
+
+
+def test_a_notebook_runs_from_the_installed_package(installed):
+    _, _, venv, env, work = installed
+    shutil.copy(CLONE.notebooks / NOTEBOOK, work / NOTEBOOK)
+    script = (
+        "import nbformat, nbclient, sys\n"
+        f"nb = nbformat.read({NOTEBOOK!r}, as_version=4)\n"
+        "nbclient.NotebookClient(nb, timeout=120, kernel_name='python3').execute()\n"
+        "errors = [o for c in nb.cells for o in c.get('outputs', []) if o.output_type == 'error']\n"
+        "sys.exit(f'error outputs: {errors}' if errors else 0)\n"
+    )
+    run_python(venv, env, work, script)
+
+
+def test_the_editable_install_reads_data_in_place():
+    from cramplab import paths
+
+    assert paths.source_tree() == CLONE.root
+    assert paths.packaged_data_dir() == CLONE.data
+
+
+def test_a_data_folder_can_be_named(tmp_path, monkeypatch):
+    from cramplab import paths
+
+    copy = tmp_path / "my_data"
+    shutil.copytree(CLONE.data, copy)
+    monkeypatch.setenv(paths.DATA_ENV, str(copy))
+    assert paths.data_dir() == copy
+    assert paths.data_dir(CLONE.data) == CLONE.data  # an explicit folder wins
+
+
+def test_commands_that_write_into_a_clone_say_they_need_one(tmp_path, monkeypatch):
+    from cramplab import paths
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(paths, "source_tree", lambda: None)  # as in an installed package
+    with pytest.raises(paths.CloneRequired, match="make figures writes into a clone"):
+        paths.find_clone(command="make figures")
+    assert paths.find_clone(CLONE.notebooks).root == CLONE.root  # found from inside
