@@ -77,7 +77,7 @@ def add_source(fig: plt.Figure, source: str = SR28_SOURCE) -> None:
     box = fig.get_tightbbox(fig.canvas.get_renderer())  # in inches
     fig.text(
         box.x0 / width, (box.y0 - 0.08) / height, source,
-        ha="left", va="top", fontsize=7.5, color="0.35",
+        ha="left", va="top", fontsize=8, color="0.35",
     )  # fmt: skip
 
 
@@ -98,6 +98,16 @@ def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:
             fig.savefig(buffer, format=suffix, dpi=DPI, metadata=meta)
             files[suffix] = buffer.getvalue()
     return files
+
+
+def smallest_font_size(fig: plt.Figure) -> float:
+    """The smallest font size, in points at the figure's own size, of any visible text."""
+    sizes = [
+        text.get_fontsize()
+        for text in fig.findobj(mpl.text.Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes, default=0.0)
 
 
 def save_figure(
@@ -124,6 +134,9 @@ def save_figure(
         "Alt": alt,
         "Notebook": name[:2],
         "Source": source,
+        # The handout scales each figure to the page width; with this it can tell (and a
+        # test can check) how small the smallest text prints.
+        "SmallestFontPt": f"{smallest_font_size(fig):g}",
     }
     files = render(fig, metadata)
     paths = [directory / f"{name}.{suffix}" for suffix in files]

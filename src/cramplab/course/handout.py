@@ -10,18 +10,27 @@ from __future__ import annotations
 import io
 import sys
 import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
+from PIL import Image
 
 from cramplab import DISCLAIMER
 from cramplab.paths import CloneRequired, find_clone
-from cramplab.plotting import figure_metadata, write_atomically
+from cramplab.plotting import DPI, figure_metadata, write_atomically
 
 LETTER = (8.5, 11.0)
+MARGIN_IN = 0.6
+USABLE_WIDTH_IN = LETTER[0] - 2 * MARGIN_IN  # every figure is printed this wide
+TITLE_PT, CAPTION_PT, FOOTER_PT = 13, 10, 7.5
+TITLE_CHARS, CAPTION_CHARS = 78, 100  # characters per line at those sizes across the page
+GAP_IN, FOOTER_IN = 0.15, 0.3
+SMALLEST_PRINTED_PT = 7.0  # no text on paper smaller than this
 HANDOUT = "handout.pdf"
 TITLE = "cramplab: what the data say about nutrients and muscle cramps"
 SOURCES = [
@@ -41,7 +50,7 @@ def _wrapped(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _cover(pdf: PdfPages, figure_count: int) -> None:
+def cover_page(figure_count: int) -> plt.Figure:
     fig = plt.figure(figsize=LETTER)
     fig.text(0.1, 0.88, "cramplab", fontsize=30, weight="bold", family="DejaVu Sans")
     fig.text(0.1, 0.83, _wrapped(TITLE.split(": ", 1)[1].capitalize(), 50), fontsize=16, va="top")
@@ -73,59 +82,103 @@ def _cover(pdf: PdfPages, figure_count: int) -> None:
         fontsize=8,
         color="0.4",
     )
-    pdf.savefig(fig)
-    plt.close(fig)
+    return fig
 
 
-def _figure_page(pdf: PdfPages, png: Path, number: int) -> None:
+@dataclass(frozen=True)
+class Placement:
+    """Where a figure goes on its page, and how small its smallest text prints there."""
+
+    title: str  # wrapped
+    caption: str  # wrapped
+    scale: float  # printed size / the figure's own size
+    width_in: float
+    height_in: float
+    smallest_printed_pt: float
+    fills_width: bool  # False when the figure is too tall to fill the width and still fit
+
+
+def _lines_height(text: str, points: float, spacing: float = 1.35) -> float:
+    return (text.count("\n") + 1) * points * spacing / 72
+
+
+def placement(png: Path, number: int) -> Placement:
+    """The page layout of one figure: scaled to the full usable width unless too tall."""
     meta = figure_metadata(png)
-    image = mpimg.imread(png)
+    title = _wrapped(f"Figure {number}. {meta['Title']}", TITLE_CHARS)
+    caption_text = (
+        f"{meta['Description']}\n\nSource: {meta['Source']}. "
+        f"Notebook {meta['Notebook']}; file {png.name}."
+    )
+    caption = "\n".join(_wrapped(part, CAPTION_CHARS) for part in caption_text.split("\n"))
+    with Image.open(png) as image:
+        width_px, height_px = image.size
+    width_in, height_in = width_px / DPI, height_px / DPI
+    room = (
+        LETTER[1] - 2 * MARGIN_IN - FOOTER_IN - GAP_IN * 2
+        - _lines_height(title, TITLE_PT) - _lines_height(caption, CAPTION_PT)
+    )  # fmt: skip
+    scale = USABLE_WIDTH_IN / width_in
+    fills = height_in * scale <= room
+    if not fills:
+        scale = room / height_in
+    smallest = float(meta.get("SmallestFontPt", 0)) * scale
+    return Placement(title, caption, scale, width_in * scale, height_in * scale, smallest, fills)
+
+
+def figure_page(png: Path, number: int) -> plt.Figure:
+    layout = placement(png, number)
     fig = plt.figure(figsize=LETTER)
-    fig.text(
-        0.08,
-        0.94,
-        f"Figure {number}. {meta['Title']}",
-        fontsize=13,
-        weight="bold",
-        va="top",
-        wrap=True,
+    top = LETTER[1] - MARGIN_IN
+    fig.text(MARGIN_IN / LETTER[0], top / LETTER[1], layout.title, fontsize=TITLE_PT,
+             weight="bold", va="top", linespacing=1.35)  # fmt: skip
+    image_top = top - _lines_height(layout.title, TITLE_PT) - GAP_IN
+    ax = fig.add_axes(
+        (
+            MARGIN_IN / LETTER[0],
+            (image_top - layout.height_in) / LETTER[1],
+            layout.width_in / LETTER[0],
+            layout.height_in / LETTER[1],
+        )
     )
-    height, width = image.shape[:2]
-    box_w, box_h = 0.84, 0.62
-    scale = min(box_w * LETTER[0] / width, box_h * LETTER[1] / height)
-    w, h = width * scale / LETTER[0], height * scale / LETTER[1]
-    ax = fig.add_axes((0.08 + (box_w - w) / 2, 0.86 - h, w, h))
-    ax.imshow(image, interpolation="antialiased")
+    ax.imshow(mpimg.imread(png), interpolation="none")  # embedded at full resolution
     ax.set_axis_off()
-    caption = f"{meta['Description']}\n\nSource: {meta['Source']}. Notebook {meta['Notebook']}; file {png.name}."
-    fig.text(
-        0.08,
-        0.84 - h - 0.02,
-        "\n".join(_wrapped(p, 95) for p in caption.split("\n")),
-        fontsize=10,
-        va="top",
-        linespacing=1.4,
-    )
-    fig.text(0.08, 0.04, DISCLAIMER, fontsize=7, color="0.4")
-    pdf.savefig(fig)
-    plt.close(fig)
+    caption_top = image_top - layout.height_in - GAP_IN
+    fig.text(MARGIN_IN / LETTER[0], caption_top / LETTER[1], layout.caption,
+             fontsize=CAPTION_PT, va="top", linespacing=1.35)  # fmt: skip
+    fig.text(MARGIN_IN / LETTER[0], (MARGIN_IN * 0.6) / LETTER[1], DISCLAIMER,
+             fontsize=FOOTER_PT, color="0.35")  # fmt: skip
+    return fig
+
+
+def handout_figures(figures_dir: Path | None = None) -> list[Path]:
+    figures_dir = find_clone().figures if figures_dir is None else figures_dir
+    return sorted(figures_dir.glob("[0-9][0-9]_*.png"))
+
+
+def handout_pages(figures_dir: Path | None = None) -> Iterator[plt.Figure]:
+    """The pages, one matplotlib figure each: the cover, then one page per figure."""
+    pngs = handout_figures(figures_dir)
+    yield cover_page(len(pngs))
+    for number, png in enumerate(pngs, start=1):
+        yield figure_page(png, number)
 
 
 def render_handout(figures_dir: Path | None = None) -> tuple[bytes, int]:
     """The handout's bytes and its page count (default: from the clone's figures/)."""
-    figures_dir = find_clone().figures if figures_dir is None else figures_dir
-    pngs = sorted(figures_dir.glob("[0-9][0-9]_*.png"))
     buffer = io.BytesIO()
+    pages = 0
     with mpl.rc_context():
         # Start from matplotlib's defaults, whatever style the calling process set, so the
         # bytes do not depend on who builds the handout (make figures, make handout, a test).
         mpl.rcdefaults()
         mpl.rcParams.update({"font.family": "DejaVu Sans"})
         with PdfPages(buffer, metadata=PDF_METADATA) as pdf:
-            _cover(pdf, len(pngs))
-            for number, png in enumerate(pngs, start=1):
-                _figure_page(pdf, png, number)
-    return buffer.getvalue(), 1 + len(pngs)
+            for page in handout_pages(figures_dir):
+                pdf.savefig(page)
+                plt.close(page)
+                pages += 1
+    return buffer.getvalue(), pages
 
 
 def build_handout(figures_dir: Path | None = None) -> int:
