@@ -183,7 +183,7 @@ def milk_for_a_woman_over_70(answer) -> None:
     _done(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")
 
 
-# 05_checking_the_guide
+# 06_checking_the_guide
 def verdict_on_c26(answer) -> None:
     from cramplab import claims
 
@@ -221,7 +221,7 @@ def magnesium_claims_without_support(answer) -> None:
     _done(f"{', '.join(expected)}: the magnesium claims without support.")
 
 
-# 06_planning_a_day
+# 07_planning_a_day
 def _a_menu_meeting_targets(answer):
     from cramplab.plan import Menu
 

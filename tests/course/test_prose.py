@@ -18,8 +18,8 @@ PENDING = {
     "02_nutrients_and_symptoms",
     "03_food_sources",
     "04_coverage",
-    "05_checking_the_guide",
-    "06_planning_a_day",
+    "06_checking_the_guide",
+    "07_planning_a_day",
 }
 
 
