@@ -111,6 +111,11 @@ def test_the_wheel_carries_the_course_data(installed):
     missing = [f for f in sorted(expected) if f"cramplab/dataset/{f}" not in names]
     assert not missing, f"the wheel lacks {missing}"
     assert not any(n.startswith(("tests/", "notebooks/", "figures/")) for n in names)
+    modules = {
+        f"cramplab/{p.relative_to(CLONE.root / 'src' / 'cramplab').as_posix()}"
+        for p in (CLONE.root / "src" / "cramplab").rglob("*.py")
+    }
+    assert not modules - names, f"modules missing from the wheel: {sorted(modules - names)}"
 
 
 def test_load_works_outside_the_clone_from_the_installed_package(installed):

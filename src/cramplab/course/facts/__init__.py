@@ -2,8 +2,9 @@
 
 A fact is a value ("the package holds nine tables") or a claim, a comparison that must hold
 ("more than twice the potassium of a banana"). Each is a small function of a Context, which
-loads the data once and caches what several facts share. Add a fact next to the others of its
-notebook, then write its marker after the words in the markdown: ``<!--fact:NAME-->``.
+loads the data once and caches what several facts share. The facts of each notebook live in
+their own module here (n03_food_sources.py for notebooks/03_food_sources.ipynb), registered on
+import; write a fact's marker after the words in the markdown: ``<!--fact:NAME-->``.
 
 SOURCED lists the numbers that come from a cited source rather than from data/ (the FDA's claim
 thresholds, the vitamin D unit conversion, the size of SR28): the prose may state them without a
@@ -142,63 +143,14 @@ SOURCED = [
 ]
 
 
-# --- 00 start here -----------------------------------------------------------------------------
+def _register_every_notebook() -> None:
+    """Import the per-notebook modules, each of which registers its facts."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("n"):
+            importlib.import_module(f"{__name__}.{module.name}")
 
 
-@FACTS.value("table_count", "tables in the data package")
-def _(c: Context):
-    return len(CourseData.table_names())
-
-
-@FACTS.value("nutrient_count", "rows of nutrients.csv")
-def _(c: Context):
-    return len(c.data.nutrients)
-
-
-@FACTS.value("cramp_nutrient_count", "nutrients the guide ties to cramps (kind is not context)")
-def _(c: Context):
-    return len(analysis.cramp_nutrients(c.data))
-
-
-@FACTS.value("context_nutrient_count", "nutrients kept for context (energy, water)")
-def _(c: Context):
-    return int((c.data.nutrients["kind"] == "context").sum())
-
-
-@FACTS.value("claim_count", "the guide's claims in guide_claims.csv")
-def _(c: Context):
-    return len(c.data.guide_claims)
-
-
-# --- 01 the data -------------------------------------------------------------------------------
-
-
-@FACTS.value("food_count", "foods in foods.csv")
-def _(c: Context):
-    return len(c.data.foods)
-
-
-@FACTS.value("long_table_columns", "columns of the long table food_nutrients.csv")
-def _(c: Context):
-    return c.data.food_nutrients.shape[1]
-
-
-@FACTS.value("vitamin_d_dv", "the FDA Daily Value for vitamin D, in µg", ".0f")
-def _(c: Context):
-    return c.daily_value("vitamin_d")
-
-
-@FACTS.value("vitamin_d_dv_iu", "the vitamin D Daily Value in IU", ".0f")
-def _(c: Context):
-    return units.vitamin_d_ug_to_iu(c.daily_value("vitamin_d"))
-
-
-@FACTS.claim(
-    "vitamin_d_missing_most",
-    "far more often than the minerals",
-    "vitamin D lacks an SR28 value more than twice as often as any mineral",
-)
-def _(c: Context):
-    missing = c.per_100g.isna().sum()
-    minerals = c.nutrients.index[c.nutrients["kind"] == "electrolyte"]
-    return missing["vitamin_d"] > 2 * missing[minerals].max()
+_register_every_notebook()
