@@ -157,6 +157,20 @@ def banana_rank_per_100g(answer) -> None:
     _done(f"per 100 g the banana ranks #{expected}; per serving it ranks #{per_serving}.")
 
 
+def banana_grams_for_good_source(answer) -> None:
+    per_gram = analysis.nutrient_matrix(_data()).at["banana", "potassium"] / 100
+    dv = analysis.daily_values(_data())["potassium"]
+    expected = analysis.GOOD_SOURCE_PCT / 100 * dv / per_gram
+    _same_number(
+        answer, expected, "the grams of banana giving 10% of the potassium DV",
+        "10% of the DV in mg, divided by the mg of potassium in one gram of banana.",
+        rel=1e-3,
+    )  # fmt: skip
+    _done(
+        f"{expected:.0f} g of banana give 10% DV: more than a medium banana, less than the RACC."
+    )
+
+
 # 04_coverage
 def excellent_for_three(answer) -> None:
     covered = analysis.coverage(_data(), analysis.EXCELLENT_SOURCE_PCT).drop(columns="sodium")
@@ -181,6 +195,15 @@ def milk_for_a_woman_over_70(answer) -> None:
     )
     _same_number(answer, expected, "the percentage", hint, rel=1e-3)
     _done(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")
+
+
+def spinach_absorbed_per_serving(answer) -> None:
+    expected = analysis.absorbed_calcium(_data(), "serving")["spinach_cooked"]
+    _same_number(
+        answer, expected, "the calcium absorbed from a household serving of cooked spinach",
+        "Calcium per household serving times the fraction absorbed.", rel=1e-3,
+    )  # fmt: skip
+    _done(f"about {expected:.0f} mg of the cup's calcium is absorbed.")
 
 
 # 06_checking_the_guide
