@@ -264,3 +264,14 @@ def _(c: Context):
         _target(c, "pregnancy_14_18", n) > _target(c, "female_19_30", n)
         for n in ("magnesium", "calcium")
     )
+
+
+@FACTS.claim(
+    "vitamin_d_other_sources",
+    "the rest are cod liver oil, UV-exposed mushrooms and a milkshake",
+    "the vitamin D good sources that are neither fish nor fortified",
+)
+def _(c: Context):
+    sources = _vitamin_d_sources(c)
+    rest = sources[~((sources["food_group"] == FISH) | sources["fortified"])]
+    return set(rest.index) == {"cod_liver_oil", "mushrooms_crimini_uv", "milkshake_chocolate"}
