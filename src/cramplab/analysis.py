@@ -304,7 +304,9 @@ def milk_equivalent_calcium_pct_dv(data: CourseData, basis: str = "racc") -> pd.
     27.6% for milk) keeps under a fifth of it, and milk itself scores its plain %DV. This
     is the %DV of milk calcium that would be absorbed as well: judge it against the same 10%
     and 20% lines to ask "is this a good source of calcium the body can use?". NaN where no
-    absorption figure exists. It is the course's teaching measure, not an FDA rule.
+    absorption figure exists. It is the course's teaching measure, not an FDA rule. Fractions
+    fall as the calcium load rises, and tabulated ones are adjusted to the load studied
+    (calcium_absorption.calcium_load_mg): far from that load the result is approximate.
     """
     pdv = percent_dv(data, basis)["calcium"]
     table = absorption(data).reindex(pdv.index)
