@@ -35,6 +35,34 @@ STAGE = "female_19_30"
 ATTRIBUTES = ("dairy", "egg", "fish_shellfish", "meat_poultry", "other_animal")
 
 
+CALCIUM = pd.DataFrame(
+    {
+        "nutrient_id": ["calcium"], "name": ["Calcium"], "unit": ["mg"],
+        "kind": ["electrolyte"], "usda_nutr_no": [301], "daily_value": [1000.0],
+        "deficiency_state": ["low"], "muscle_nerve_role": ["r"], "source": ["s"],
+    }
+)  # fmt: skip
+REFERENCE_AMOUNTS = pd.DataFrame(
+    {
+        "racc_category": ["test_category"], "product_category": ["Test foods"],
+        "reference_amount": ["100 g"], "amount": [100.0], "unit": ["g"], "source": ["test"],
+        "confirmation": ["not confirmed"], "note": ["test"],
+    }
+)  # fmt: skip
+
+
+def absorption_rows(fractions: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    rows = [
+        {"food_id": food_id, "food_as_studied": food_id, "match": "same food",
+         "fraction": fraction, "milk_fraction": milk, "calcium_load_mg": np.nan,
+         "confidence": "primary", "source": "test", "note": "test"}
+        for food_id, (fraction, milk) in fractions.items()
+    ]  # fmt: skip
+    columns = ["food_id", "food_as_studied", "match", "fraction", "milk_fraction",
+               "calcium_load_mg", "confidence", "source", "note"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
 def intake_rows(
     magnesium=100.0, sodium_ai=100.0, sodium_cdrr=2300.0, vitamin_d=None, vitamin_d_ul=100.0
 ) -> pd.DataFrame:
@@ -114,6 +142,7 @@ def make_course(
     upper_limits: pd.DataFrame | None = None,
     fish: pd.DataFrame | None = None,
     categories: pd.DataFrame | None = None,
+    absorption=None,
 ):
     """A CourseData from {food_id: {serving_g, energy, magnesium, sodium, ...}}.
 
@@ -121,9 +150,15 @@ def make_course(
     neither animal nor fortified then counts 0). Planner columns, all optional: the attributes
     dairy, egg, fish_shellfish, meat_poultry, other_animal (true/false), fish_advice,
     fortified, max_portions (default 3, of a portion of serving_g) and category (default
-    "any", a category that never binds).
+    "any", a category that never binds). Food columns from the reference-amount tables:
+    food_group, racc_g (default: the serving), label_serving_g, calcium (adds the nutrient).
+    absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption.
     """
     nutrients = NUTRIENTS if nutrients is None else nutrients
+    if any("calcium" in spec for spec in foods.values()) and "calcium" not in set(
+        nutrients["nutrient_id"]
+    ):
+        nutrients = pd.concat([nutrients, CALCIUM], ignore_index=True)
     food_rows, amount_rows, attribute_rows, cap_rows = [], [], [], []
     for food_id, spec in foods.items():
         food_rows.append(
@@ -140,6 +175,11 @@ def make_course(
                 "guide_term": np.nan,
                 "fortified": bool(spec.get("fortified", False)),
                 "leader_for": np.nan,
+                "racc_category": "test_category",
+                "racc_weight_seq": pd.NA,
+                "racc_g": float(spec.get("racc_g", spec["serving_g"])),
+                "racc_note": np.nan,
+                "label_serving_g": float(spec.get("label_serving_g", np.nan)),
             }
         )
         for nutrient_id in nutrients["nutrient_id"]:
@@ -178,6 +218,8 @@ def make_course(
         intake_references=intake_rows() if intakes is None else intakes,
         foods=pd.DataFrame(food_rows),
         food_nutrients=food_nutrients,
+        reference_amounts=REFERENCE_AMOUNTS.copy(),
+        calcium_absorption=absorption_rows(absorption or {}),
         symptoms=empty,
         nutrient_symptoms=empty,
         guide_claims=claims if claims is not None else empty,
