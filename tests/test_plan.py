@@ -263,7 +263,7 @@ def test_an_unreachable_target_names_the_nutrient_and_what_stands_in_the_way(cou
 
 def test_a_limit_that_makes_the_menu_impossible_is_named(course):
     salty = {"a": {"serving_g": 100, "energy": 100, "magnesium": 50, "sodium": 1500}}
-    with pytest.raises(NoMenuPossible, match=r"sodium ≤ 2300 \(CDRR\)") as error:
+    with pytest.raises(NoMenuPossible, match=r"sodium ≤ 2,300 \(CDRR\)") as error:
         plan_menu(course(salty), life_stage=STAGE)
     assert error.value.nutrients == ["magnesium"]
     assert error.value.limits == ["sodium"]

@@ -11,6 +11,9 @@ portion caps work on every food:
   description names no animal ingredient but whose SR28 cholesterol is above 0 mg holds one
   anyway (only animal foods contain cholesterol): in SR28 these are mostly baked goods and
   sweets made with butter, milk or egg, so the rule marks it as dairy and egg ("may contain").
+  Gelatin (and the sweets made with it) counts as meat: it comes from the skin and bones of
+  slaughtered animals, so vegetarian patterns leave it out; honey counts as another animal
+  product, which only the vegan pattern leaves out.
 * FDA/EPA fish advice category: species names from the FDA/EPA "Advice about Eating Fish"
   chart (2017, revised 2021), for foods of the Finfish and Shellfish Products group. Fish in a
   mixed dish or a sauce gets no category (it is not a fish serving).
@@ -119,7 +122,7 @@ WITHOUT_DAIRY = _rx(r"\b(?:without|no|w/o) (?:milk|cheese|butter|cream)\b")
 FORMULA = _rx(r"\binfant formula|\btoddler formula|\bchild formula|\bformula, ")
 FORMULA_NOT_MILK = _rx(r"\bsoy\b|isomil|prosobee|amino acid|elecare|neocate|puramino")
 DAIRY_GROUP_SUBSTITUTE = _rx(r"substitute|imitation|non-?dairy")
-MILK_PROTEIN = _rx(r"caseinate|\bcheese\b|whey|milk(?!, imitation)")
+PLANT_BASE = _rx(r"(?<!non-)\bsoy\b|\bsoymilk\b|\btofu\b")
 EGG = _rx(
     r"\b(?:eggs?|egg yolks?|egg whites?|eggnog|mayonnaise|meringues?|quiche|custard|souffle"
     r"|omelets?|omelettes?|french toast|hollandaise|egg noodles?|noodles, egg|challah|eclairs?"
@@ -128,10 +131,9 @@ EGG = _rx(
 NOT_EGG = _rx(r"\bcustard[- ]apple|\beggplant|\begg-?free\b|\bwithout egg|\beggless|\bno egg")
 FRESH_PASTA = _rx(r"\bpasta, (?:fresh-refrigerated|homemade, made with egg)")
 EGG_ITEM = _rx(r"^\s*egg(?!nog)")
-OTHER_ANIMAL = _rx(
-    r"\b(?:honey|gelatin|gelatine|gelatins|marshmallows?|jell-?o|royal jelly|beeswax|carmine"
-    r"|cochineal|isinglass|bee pollen|collagen|bone broth)\b"
-)
+OTHER_ANIMAL = _rx(r"\b(?:honey|royal jelly|beeswax|carmine|cochineal|bee pollen)\b")
+# Gelatin comes from the skin and bones of slaughtered animals: vegetarians leave it out too.
+GELATIN = _rx(r"\b(?:gelatin|gelatine|gelatins|marshmallows?|jell-?o|collagen|bone broth)\b")
 NOT_OTHER = _rx(r"\bhoneydew\b|\bhoney ?locust|\bhoneysuckle")
 
 # FDA/EPA "Advice about Eating Fish" chart (2017; revised 2021), by the names SR28 uses.
@@ -204,6 +206,10 @@ def attributes(
     meat = (in_meat_group & ~analogue) | (named & ~analogue & ~phrase & ~bun & ~stock)
     note(in_meat_group & ~analogue, "SR28 meat or poultry group")
     note(named & meat, "meat word '" + word.fillna("") + "'")
+    gelatin_word = _first(text, GELATIN)
+    gelatin = gelatin_word.notna() & ~meat
+    meat |= gelatin
+    note(gelatin, "'" + gelatin_word.fillna("") + "' (gelatin, from animal skin and bone)")
 
     # 2. Fish and shellfish: the fish group, else a fish word outside the meat groups.
     in_fish_group = group.eq(FISH_GROUP)
@@ -216,8 +222,10 @@ def attributes(
     # word left once the plant phrases (soymilk, peanut butter ...) are taken out.
     in_dairy_group = group.eq(DAIRY_GROUP)
     egg_item = _has(text, EGG_ITEM, where=in_dairy_group)
-    substitute = _has(text, DAIRY_GROUP_SUBSTITUTE, where=in_dairy_group) & ~_has(
-        text, MILK_PROTEIN, where=in_dairy_group
+    # A substitute counts as dairy unless it names a plant base (soy): creamers and imitation
+    # milks often hold caseinate, a milk protein their SR28 names do not mention.
+    substitute = _has(text, DAIRY_GROUP_SUBSTITUTE, where=in_dairy_group) & _has(
+        text, PLANT_BASE, where=in_dairy_group
     )
     formula = _has(text, FORMULA)
     formula &= ~_has(text, FORMULA_NOT_MILK, where=formula)
@@ -228,6 +236,7 @@ def attributes(
     dairy_elsewhere = ~in_dairy_group & (formula | (dairy_word.notna() & ~negated))
     dairy = (in_dairy_group & ~egg_item & ~substitute) | dairy_elsewhere
     note(in_dairy_group & ~egg_item & ~substitute, "SR28 dairy and egg group")
+    note(in_dairy_group & substitute, "dairy-group substitute made from soy")
     note(~in_dairy_group & formula, "milk-based formula")
     note(dairy_elsewhere & ~formula, "dairy word '" + dairy_word.fillna("") + "'")
 

@@ -60,12 +60,24 @@ CANDIDATES = 300  # foods the first whole-portion solve considers (more if the p
 
 
 class NoMenuPossible(ValueError):
-    """No menu meets every target within every limit; says which targets and which limits."""
+    """No menu meets every target within every limit; says which targets and which limits.
 
-    def __init__(self, message: str, nutrients: list[str], limits: list[str] | None = None):
+    nutrients: the targets that fall short; limits: what stands in the way (nutrient ids of
+    the limits, "energy", "fish_week", "portion caps"); reach: the most of each short
+    nutrient a menu within those limits can hold.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        nutrients: list[str],
+        limits: list[str] | None = None,
+        reach: dict[str, float] | None = None,
+    ):
         super().__init__(message)
         self.nutrients = nutrients
         self.limits = limits or []
+        self.reach = reach or {}
 
 
 @dataclass
@@ -140,7 +152,7 @@ def targets_for(data: CourseData, life_stage: str | None = None) -> Targets:
     limits = data.upper_limits[data.upper_limits["life_stage"] == stage].set_index("nutrient_id")
     if RETINOL in limits.index:
         maximum[RETINOL] = limits.at[RETINOL, "ul"]
-        scope[RETINOL] = f"UL ({limits.at[RETINOL, 'ul_scope']})"
+        scope[RETINOL] = f"UL, {limits.at[RETINOL, 'ul_scope']}"
     band = data.energy_bands.set_index("life_stage").loc[stage]
     advice = data.fish_advice.set_index("life_stage")
     fish = None
@@ -183,6 +195,37 @@ def excluded_foods(
         attributes = data.food_attributes.set_index("food_id").reindex(table.index)
         mask |= diets.excluded_by(attributes, patterns).to_numpy()
     return table.index[mask]
+
+
+@dataclass
+class _Tables:
+    """What a plan needs from the data's tables, indexed by food in one order."""
+
+    per_100g: pd.DataFrame  # retinol 0 where a plant food that is not fortified has no value
+    caps: pd.DataFrame  # portion_caps, in the order of per_100g
+    fish_advice: pd.Series
+    names: pd.Series
+    units: pd.Series
+    category_caps: pd.Series  # portion_categories.max_caps, by category
+
+
+def _tables(data: CourseData) -> _Tables:
+    """Computed afresh for every plan (a notebook may have edited a table in place)."""
+    per_100g = nutrient_matrix(data)
+    attributes = data.food_attributes.set_index("food_id").reindex(per_100g.index)
+    if RETINOL in per_100g.columns and per_100g[RETINOL].isna().any():
+        fortified = data.foods.set_index("food_id")["fortified"].reindex(per_100g.index)
+        plant = ~diets.animal(attributes).fillna(True).astype(bool)
+        safe = plant & ~fortified.fillna(True).astype(bool)
+        per_100g.loc[safe & per_100g[RETINOL].isna(), RETINOL] = 0.0
+    return _Tables(
+        per_100g=per_100g,
+        caps=data.portion_caps.set_index("food_id").reindex(per_100g.index),
+        fish_advice=attributes["fish_advice"],
+        names=data.foods.set_index("food_id")["name"].reindex(per_100g.index),
+        units=data.nutrients.set_index("nutrient_id")["unit"],
+        category_caps=data.portion_categories.set_index("category")["max_caps"],
+    )
 
 
 @dataclass
@@ -245,7 +288,8 @@ def plan_menu(
     energy within the band). patterns: diet patterns (vegetarian, vegan, no_dairy, no_fish);
     exclude: more food_ids to leave out; limits: extra upper bounds on daily totals, e.g.
     {"sodium": 1800} or {"energy": 2000} (float("inf") lifts a limit); portions: the most
-    portions of a food, in place of data/portion_caps.csv, e.g. {"cod_liver_oil": 3}.
+    portions of a food for this life stage, in place of data/portion_caps.csv (and of the
+    life stage's portion_scale), e.g. {"cod_liver_oil": 3}.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
@@ -257,7 +301,8 @@ def plan_menu(
             targets.maximum[nutrient_id] = value
             targets.scope[nutrient_id] = "your limit"
     left_out = pd.Index(list(exclude)).union(excluded_foods(data, patterns=tuple(patterns)))
-    problem, excluded = _build(data, targets, left_out, portions or {})
+    tables = _tables(data)
+    problem, excluded = _build(tables, targets, left_out, portions or {})
     if len(problem.foods) == 0:
         raise NoMenuPossible("no foods are left to choose from", problem.goal)
     if objective == "foods":
@@ -267,34 +312,24 @@ def plan_menu(
         halves = _pruned(problem, cost)
     if halves is None:
         raise _why_impossible(problem, targets)
-    menu = _menu(data, problem, halves, targets, objective, excluded)
+    menu = _menu(tables, problem, halves, targets, objective, excluded)
     menu.patterns = tuple(patterns)
     return menu
 
 
 def _build(
-    data: CourseData, targets: Targets, left_out: pd.Index, portions: dict[str, float]
+    tables: _Tables, targets: Targets, left_out: pd.Index, portions: dict[str, float]
 ) -> tuple[_Problem, dict]:
-    per_100g = nutrient_matrix(data)
-    caps = data.portion_caps.set_index("food_id").reindex(per_100g.index)
+    caps = tables.caps
     unknown = sorted(set(portions) - set(caps.index))
     if unknown:
         raise ValueError(f"no food {unknown[0]!r} in foods.csv to change the portions of")
-    if portions:
-        caps["max_portions"] = caps["max_portions"].astype(float)
-        for food_id, value in portions.items():
-            caps.loc[food_id, "max_portions"] = value
-    attributes = data.food_attributes.set_index("food_id").reindex(per_100g.index)
+    max_portions = caps["max_portions"].to_numpy(float) * targets.portion_scale
+    for food_id, value in portions.items():  # the caller's numbers: not scaled again
+        max_portions[caps.index.get_loc(food_id)] = value
     goal = list(targets.minimum.index)
     limited = [n for n in targets.maximum.index if pd.notna(targets.maximum[n])]
-
-    amounts = per_100g
-    if RETINOL in amounts.columns and amounts[RETINOL].isna().any():
-        amounts = amounts.copy()
-        fortified = data.foods.set_index("food_id")["fortified"].reindex(amounts.index)
-        plant = ~diets.animal(attributes).fillna(True).astype(bool)
-        safe = plant & ~fortified.fillna(True).astype(bool)
-        amounts.loc[safe & amounts[RETINOL].isna(), RETINOL] = 0.0
+    amounts = tables.per_100g
 
     excluded = {}
     usable = np.ones(len(amounts), dtype=bool)
@@ -307,7 +342,6 @@ def _build(
         usable &= ~mask
 
     leave_out(amounts.index.isin(left_out), "left out by a diet pattern or by name")
-    max_portions = caps["max_portions"].to_numpy(float) * targets.portion_scale
     steps = np.floor(max_portions / STEP + TOLERANCE)
     leave_out(~(steps >= 1), "portion cap smaller than half a portion")
     leave_out(
@@ -315,7 +349,7 @@ def _build(
     )
     fish_share = None
     if targets.fish is not None:
-        advice = attributes["fish_advice"]
+        advice = tables.fish_advice
         leave_out(
             advice.isin(["choice_to_avoid", "not_on_chart"]),
             "fish the FDA/EPA advice leaves out for this life stage",
@@ -339,7 +373,7 @@ def _build(
         high.append([1.0])
         names.append(FISH_WEEK)
     category = caps["category"].to_numpy()[usable]
-    rules = data.portion_categories.set_index("category")["max_caps"]
+    rules = tables.category_caps
     for name in rules.index.intersection(pd.unique(category)):
         blocks.append(np.where(category == name, 1.0 / steps, 0.0)[:, None])
         low.append([-np.inf])
@@ -448,8 +482,15 @@ def _why_impossible(problem: _Problem, targets: Targets) -> NoMenuPossible:
     duals = np.abs(relaxed.ineqlin.marginals)
     k = len(problem.high)
     pressing = duals[m : m + k] + duals[m + k :]
-    limits = [name for name, d in zip(problem.limit_names, pressing, strict=True) if d > TOLERANCE]
-    if any(problem.steps[relaxed.x[:n] >= problem.steps - TOLERANCE]):
+    order = np.argsort(-pressing, kind="stable")
+    limits = [
+        problem.limit_names[i]
+        for i in order
+        if pressing[i] > TOLERANCE and not problem.limit_names[i].startswith("category:")
+    ]
+    caps_bind = (relaxed.x[:n] >= problem.steps - TOLERANCE) & (relaxed.x[:n] > TOLERANCE)
+    categories = [problem.limit_names[i] for i in order if pressing[i] > TOLERANCE]
+    if caps_bind.any() or any(c.startswith("category:") for c in categories):
         limits.append("portion caps")
     if not names:  # the whole-portion problem is what fails
         return NoMenuPossible(
@@ -463,11 +504,15 @@ def _why_impossible(problem: _Problem, targets: Targets) -> NoMenuPossible:
         for g in names
     )
     described = [_describe_limit(name, targets) for name in limits]
+    within = " and ".join(
+        [", ".join(described[:-1]), described[-1]] if len(described) > 1 else described
+    )
     return NoMenuPossible(
         f"no menu meets the target for {' and '.join(names)} ({details}) within "
-        f"{', '.join(described) or 'the limits'}",
+        f"{within or 'the limits'}",
         names,
         limits,
+        reach,
     )
 
 
@@ -479,50 +524,48 @@ def _describe_limit(name: str, targets: Targets) -> str:
         return "the FDA/EPA weekly fish advice"
     if name == "portion caps":
         return "the portion caps"
-    if name.startswith("category:"):
-        category = name.split(":", 1)[1]
-        return f"the daily amount of {category.replace('_', ' ')} foods"
-    return f"{name} ≤ {targets.maximum[name]:g} ({targets.scope[name]})"
+    return f"{name} ≤ {targets.maximum[name]:,.4g} ({targets.scope[name]})"
 
 
-def _menu(data, problem, halves, targets, objective, excluded) -> Menu:
+def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Menu:
     chosen = halves > 0
     index = problem.foods[chosen]
-    caps = data.portion_caps.set_index("food_id").loc[index]
-    names = data.foods.set_index("food_id").loc[index, "name"]
+    rows_of = tables.per_100g.index.get_indexer(index)
+    caps = tables.caps.iloc[rows_of]
     portions = halves[chosen] * STEP
+    grams = caps["portion_g"].to_numpy() * portions
     items = pd.DataFrame(
         {
-            "name": names,
+            "name": tables.names.iloc[rows_of].to_numpy(),
             "portions": portions,
-            "portion": caps["portion"],
-            "grams": caps["portion_g"].to_numpy() * portions,
+            "portion": caps["portion"].to_numpy(),
+            "grams": grams,
             "kcal": problem.kcal[chosen] * halves[chosen],
             "at_cap": halves[chosen] >= problem.steps[chosen],
-        }
+        },
+        index=index,
     )
-    amounts = nutrient_matrix(data).loc[index].fillna(0.0)
-    eaten = amounts.mul(items["grams"] / 100.0, axis=0).sum()
-    rows = [*targets.minimum.index, RETINOL, ENERGY]
-    rows = [r for r in dict.fromkeys(rows) if r in eaten.index]
-    totals = pd.DataFrame(
-        {
-            "total": eaten[rows],
-            "target": targets.minimum.reindex(rows),
-            "limit": targets.maximum.reindex(rows),
-            "limit_scope": targets.scope.reindex(rows).fillna(""),
-        }
-    )
-    totals.loc[ENERGY, ["target", "limit", "limit_scope"]] = [*targets.energy, "energy band"]
-    unit = data.nutrients.set_index("nutrient_id")["unit"].reindex(rows)
+    per_100g = tables.per_100g
+    rows = [r for r in dict.fromkeys([*targets.minimum.index, RETINOL, ENERGY]) if r in per_100g]
+    eaten = np.nan_to_num(per_100g[rows].to_numpy()[rows_of]).T @ grams / 100.0
+    target = targets.minimum.reindex(rows).to_numpy(float, copy=True)
+    limit = targets.maximum.reindex(rows).to_numpy(float, copy=True)
+    scope = targets.scope.reindex(rows).fillna("").to_list()
+    unit = tables.units.reindex(rows).to_list()
+    if ENERGY in rows:
+        at = rows.index(ENERGY)
+        target[at], limit[at], scope[at] = *targets.energy, "energy band"
     if FISH_WEEK in problem.limit_names:
         share = problem.limited[:, problem.limit_names.index(FISH_WEEK)] @ halves
-        totals.loc[FISH_WEEK] = [share, np.nan, 1.0, "FDA/EPA weekly fish advice"]
-        unit[FISH_WEEK] = "week"
-    totals.insert(0, "unit", unit.to_numpy())
+        rows, unit, scope = [*rows, FISH_WEEK], [*unit, "week"], [*scope, "FDA/EPA weekly fish advice"]  # fmt: skip
+        eaten, target, limit = np.append(eaten, share), np.append(target, np.nan), np.append(limit, 1.0)  # fmt: skip
+    totals = pd.DataFrame(
+        {"unit": unit, "total": eaten, "target": target, "limit": limit, "limit_scope": scope},
+        index=rows,
+    )
     totals["binds"] = binds(totals)
-    binding = [f"{n} {totals.at[n, 'binds']}" for n in totals.index if totals.at[n, "binds"]]
-    binding += [f"{items.at[f, 'name']} at its cap" for f in items.index if items.at[f, "at_cap"]]
+    binding = [f"{n} {b}" for n, b in totals["binds"].items() if b]
+    binding += [f"{name} at its cap" for name in items.loc[items["at_cap"], "name"]]
     return Menu(
         items=items,
         totals=totals,

@@ -17,7 +17,6 @@ NOTEBOOKS = course_notebooks(CLONE.notebooks)
 PENDING = {
     "02_nutrients_and_symptoms",
     "06_checking_the_guide",
-    "07_planning_a_day",
 }
 
 
