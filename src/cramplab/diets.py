@@ -136,6 +136,10 @@ OTHER_ANIMAL = _rx(r"\b(?:honey|royal jelly|beeswax|carmine|cochineal|bee pollen
 GELATIN = _rx(r"\b(?:gelatin|gelatine|gelatins|marshmallows?|jell-?o|collagen|bone broth)\b")
 NOT_OTHER = _rx(r"\bhoneydew\b|\bhoney ?locust|\bhoneysuckle")
 
+RARE_WORDS = re.compile(
+    "|".join(p.pattern for p in (GELATIN, FORMULA, EGG, FRESH_PASTA, OTHER_ANIMAL))
+)
+
 # FDA/EPA "Advice about Eating Fish" chart (2017; revised 2021), by the names SR28 uses.
 FISH_CHART = {
     "choice_to_avoid": _rx(
@@ -161,19 +165,27 @@ FISH_CHART = {
 }
 
 
-def _first(text: pd.Series, pattern: re.Pattern, where: pd.Series | None = None) -> pd.Series:
-    """The first match of pattern in each (lower-case) text; missing where none.
+def _first(text: np.ndarray, pattern: re.Pattern, where: np.ndarray | None = None) -> np.ndarray:
+    """The first match of pattern in each (lower-case) text; None where none.
 
     where: search only these rows (the others count as no match), to save time on SR28.
     """
     search = pattern.search
-    rows = text if where is None else text[where]
-    found = [match.group(0) if (match := search(value)) else None for value in rows]
-    return pd.Series(found, index=rows.index, dtype=object).reindex(text.index)
+    found = np.full(len(text), None, dtype=object)
+    rows = range(len(text)) if where is None else np.flatnonzero(where)
+    for row in rows:
+        match = search(text[row])
+        if match:
+            found[row] = match.group(0)
+    return found
 
 
-def _has(text: pd.Series, pattern: re.Pattern, where: pd.Series | None = None) -> pd.Series:
-    return _first(text, pattern, where).notna()
+def _has(text: np.ndarray, pattern: re.Pattern, where: np.ndarray | None = None) -> np.ndarray:
+    return _first(text, pattern, where) != None  # noqa: E711 (elementwise on an object array)
+
+
+def _words(prefix: str, words: np.ndarray, suffix: str = "'") -> np.ndarray:
+    return np.array([f"{prefix}{w}{suffix}" for w in words], dtype=object)
 
 
 def attributes(
@@ -184,79 +196,89 @@ def attributes(
     description: SR28 Long_Desc; food_group: SR28 FdGrp_Desc (missing for a food that
     FOOD_DES.txt lacks); cholesterol: mg per 100 g (missing allowed). Same index as given.
     """
-    text = description.fillna("").astype(str).str.lower()
-    group = food_group.fillna("").astype(str)
+    text = np.array([str(d).lower() for d in description.fillna("")], dtype=object)
+    group = food_group.fillna("").astype(str).to_numpy()
     reasons = [[] for _ in range(len(text))]
 
-    def note(mask: pd.Series, why) -> None:
-        labels = why if isinstance(why, pd.Series) else None
-        for position in np.flatnonzero(mask.to_numpy()):
-            reasons[position].append(why if labels is None else labels.iloc[position])
+    def note(mask: np.ndarray, why) -> None:
+        for position in np.flatnonzero(mask):
+            reasons[position].append(why if isinstance(why, str) else why[position])
 
     # 1. Meat and poultry: the meat groups, else a meat word not in a plant or bread phrase.
-    in_meat_group = group.isin(MEAT_GROUPS)
-    word = _first(text, MEAT)
+    in_meat_group = np.isin(group, list(MEAT_GROUPS))
+    # One pass finds the rows that name any of the rarer words, so that the searches for
+    # each of them can skip the rest (it keeps all of SR28 quick to read).
+    rare = _has(text, RARE_WORDS)
+    word = _first(text, MEAT, where=~in_meat_group)
     goat = _has(text, GOAT_MEAT)
-    word = word.where(word.notna() | ~goat, "goat")
-    named = word.notna() & ~in_meat_group
+    word[(word == None) & goat] = "goat"  # noqa: E711
+    named = (word != None) & ~in_meat_group  # noqa: E711
     analogue = _has(text, NOT_MEAT, where=in_meat_group | named)
-    stock = word.isin(STOCK_WORDS) & _has(text, VEGETABLE_STOCK, where=word.isin(STOCK_WORDS))
+    stockish = np.isin(word, list(STOCK_WORDS))
+    stock = stockish & _has(text, VEGETABLE_STOCK, where=stockish)
     bun = _has(text, BUN, where=named) & ~_has(text, WITH_MEAT, where=named)
     phrase = _has(text, NOT_MEAT_PHRASE, where=named)
     meat = (in_meat_group & ~analogue) | (named & ~analogue & ~phrase & ~bun & ~stock)
     note(in_meat_group & ~analogue, "SR28 meat or poultry group")
-    note(named & meat, "meat word '" + word.fillna("") + "'")
-    gelatin_word = _first(text, GELATIN)
-    gelatin = gelatin_word.notna() & ~meat
+    note(named & meat, _words("meat word '", word))
+    gelatin_word = _first(text, GELATIN, where=rare)
+    gelatin = (gelatin_word != None) & ~meat  # noqa: E711
     meat |= gelatin
-    note(gelatin, "'" + gelatin_word.fillna("") + "' (gelatin, from animal skin and bone)")
+    note(gelatin, _words("'", gelatin_word, "' (gelatin, from animal skin and bone)"))
 
     # 2. Fish and shellfish: the fish group, else a fish word outside the meat groups.
-    in_fish_group = group.eq(FISH_GROUP)
+    in_fish_group = group == FISH_GROUP
     fish_word = _first(text, FISH, where=~in_fish_group & ~in_meat_group)
-    fish = in_fish_group | (fish_word.notna() & ~_has(text, NOT_FISH, where=fish_word.notna()))
+    has_fish_word = fish_word != None  # noqa: E711
+    fish = in_fish_group | (has_fish_word & ~_has(text, NOT_FISH, where=has_fish_word))
     note(in_fish_group, "SR28 finfish and shellfish group")
-    note(fish & ~in_fish_group, "fish word '" + fish_word.fillna("") + "'")
+    note(fish & ~in_fish_group, _words("fish word '", fish_word))
 
-    # 3. Dairy: the dairy group (not eggs, not substitutes without milk protein), else a dairy
-    # word left once the plant phrases (soymilk, peanut butter ...) are taken out.
-    in_dairy_group = group.eq(DAIRY_GROUP)
+    # 3. Dairy: the dairy group (not eggs, not substitutes made from soy), else a dairy word
+    # left once the plant phrases (soymilk, peanut butter ...) are taken out.
+    in_dairy_group = group == DAIRY_GROUP
     egg_item = _has(text, EGG_ITEM, where=in_dairy_group)
     # A substitute counts as dairy unless it names a plant base (soy): creamers and imitation
     # milks often hold caseinate, a milk protein their SR28 names do not mention.
     substitute = _has(text, DAIRY_GROUP_SUBSTITUTE, where=in_dairy_group) & _has(
         text, PLANT_BASE, where=in_dairy_group
     )
-    formula = _has(text, FORMULA)
+    formula = _has(text, FORMULA, where=rare)
     formula &= ~_has(text, FORMULA_NOT_MILK, where=formula)
     maybe = _has(text, DAIRY, where=~in_dairy_group)
-    stripped = text[maybe].map(lambda value: NOT_DAIRY_PHRASE.sub(" ", value))
-    dairy_word = _first(stripped, DAIRY).reindex(text.index)
-    negated = _has(text, WITHOUT_DAIRY, where=dairy_word.notna())
-    dairy_elsewhere = ~in_dairy_group & (formula | (dairy_word.notna() & ~negated))
+    stripped = text.copy()
+    for row in np.flatnonzero(maybe):
+        stripped[row] = NOT_DAIRY_PHRASE.sub(" ", text[row])
+    dairy_word = _first(stripped, DAIRY, where=maybe)
+    has_dairy_word = dairy_word != None  # noqa: E711
+    negated = _has(text, WITHOUT_DAIRY, where=has_dairy_word)
+    dairy_elsewhere = ~in_dairy_group & (formula | (has_dairy_word & ~negated))
     dairy = (in_dairy_group & ~egg_item & ~substitute) | dairy_elsewhere
     note(in_dairy_group & ~egg_item & ~substitute, "SR28 dairy and egg group")
     note(in_dairy_group & substitute, "dairy-group substitute made from soy")
     note(~in_dairy_group & formula, "milk-based formula")
-    note(dairy_elsewhere & ~formula, "dairy word '" + dairy_word.fillna("") + "'")
+    note(dairy_elsewhere & ~formula, _words("dairy word '", dairy_word))
 
     # 4. Egg: egg items of the dairy and egg group, else an egg word.
-    egg_word = _first(text, EGG)
-    egg_elsewhere = (egg_word.notna() & ~_has(text, NOT_EGG, where=egg_word.notna())) | _has(
-        text, FRESH_PASTA
+    egg_word = _first(text, EGG, where=rare)
+    has_egg_word = egg_word != None  # noqa: E711
+    egg_elsewhere = (has_egg_word & ~_has(text, NOT_EGG, where=has_egg_word)) | _has(
+        text, FRESH_PASTA, where=rare
     )
     egg = egg_item | egg_elsewhere
     note(egg_item, "egg item of the dairy and egg group")
-    note(~egg_item & egg_elsewhere, "egg word '" + egg_word.fillna("pasta") + "'")
+    egg_word[~has_egg_word] = "pasta"
+    note(~egg_item & egg_elsewhere, _words("egg word '", egg_word))
 
-    # 5. Other animal products (honey, gelatin ...): vegan leaves them out.
-    other_word = _first(text, OTHER_ANIMAL)
-    other = other_word.notna() & ~_has(text, NOT_OTHER, where=other_word.notna())
-    note(other, "animal product '" + other_word.fillna("") + "'")
+    # 5. Other animal products (honey ...): only the vegan pattern leaves them out.
+    other_word = _first(text, OTHER_ANIMAL, where=rare)
+    has_other_word = other_word != None  # noqa: E711
+    other = has_other_word & ~_has(text, NOT_OTHER, where=has_other_word)
+    note(other, _words("animal product '", other_word))
 
     # 6. Cholesterol shows an animal ingredient the description does not name.
-    named_any = meat | fish | dairy | egg | other
     if cholesterol is not None:
+        named_any = meat | fish | dairy | egg | other
         hidden = ~named_any & (pd.to_numeric(cholesterol, errors="coerce") > 0).to_numpy()
         dairy |= hidden
         egg |= hidden
@@ -264,32 +286,34 @@ def attributes(
             hidden, "no animal ingredient named, but SR28 cholesterol > 0: may contain milk or egg"
         )
 
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "dairy": dairy.to_numpy(bool),
-            "egg": egg.to_numpy(bool),
-            "fish_shellfish": fish.to_numpy(bool),
-            "meat_poultry": meat.to_numpy(bool),
-            "other_animal": other.to_numpy(bool),
-            "fish_advice": fish_advice(text, in_fish_group).to_numpy(),
+            "dairy": dairy,
+            "egg": egg,
+            "fish_shellfish": fish,
+            "meat_poultry": meat,
+            "other_animal": other,
+            "fish_advice": fish_advice(text, in_fish_group),
             "decided_by": "rule",
             "reason": ["; ".join(r) if r else "no animal ingredient named" for r in reasons],
         },
         index=description.index,
     )
-    return table
 
 
-def fish_advice(description: pd.Series, is_fish_serving: pd.Series) -> pd.Series:
+def fish_advice(description, is_fish_serving) -> np.ndarray:
     """FDA/EPA chart category for fish servings (avoid, then good, then best; else not on it).
 
-    description: lower-case descriptions."""
-    category = pd.Series(np.nan, index=description.index, dtype=object)
+    description: lower-case descriptions; is_fish_serving: true/false per description.
+    """
+    text = np.asarray(description, dtype=object)
+    open_rows = np.asarray(is_fish_serving, dtype=bool).copy()
+    category = np.full(len(text), None, dtype=object)
     for name in ("choice_to_avoid", "good_choice", "best_choice"):
-        open_rows = category.isna() & is_fish_serving
-        found = _has(description, FISH_CHART[name], where=open_rows)
+        found = _has(text, FISH_CHART[name], where=open_rows)
         category[found] = name
-    category[category.isna() & is_fish_serving] = "not_on_chart"
+        open_rows &= ~found
+    category[open_rows] = "not_on_chart"
     return category
 
 
@@ -316,9 +340,9 @@ def rule_portions(foods: pd.DataFrame, portion_categories: pd.DataFrame) -> pd.D
     for row in portion_categories.itertuples():
         for group in _split(row.sr28_groups):
             by_group[group] = (row.category, float(row.max_g))
-    known = foods["food_group"].map(lambda g: by_group.get(g, ("other", 100.0)))
-    category = known.map(lambda pair: pair[0])
-    group_max = known.map(lambda pair: pair[1]).to_numpy(float)
+    groups = foods["food_group"]
+    category = groups.map({g: c for g, (c, _) in by_group.items()}).fillna("other")
+    group_max = groups.map({g: m for g, (_, m) in by_group.items()}).fillna(100.0).to_numpy(float)
     serving = foods["serving_g"].to_numpy(float)
     return pd.DataFrame(
         {
@@ -338,14 +362,12 @@ def _split(value) -> list[str]:
 
 
 def release_tables(release, foods: pd.DataFrame, base) -> dict[str, pd.DataFrame]:
-    """food_attributes and portion_caps for every SR28 food, by the rules above."""
-    described = release.descriptions()
-    cholesterol = release.abbrev.set_index("NDB_No")["Cholestrl_(mg)"].replace("", np.nan)
-    table = attributes(
-        described["usda_description"].reset_index(drop=True),
-        described["food_group"].reset_index(drop=True),
-        cholesterol.reindex(described.index).reset_index(drop=True),
-    )
+    """food_attributes and portion_caps for every SR28 food, by the rules above.
+
+    foods: read_release's foods table (SR28 description and group, in ABBREV.txt's order).
+    """
+    cholesterol = release.abbrev["Cholestrl_(mg)"].replace("", np.nan)
+    table = attributes(foods["usda_description"], foods["food_group"], cholesterol)
     table.insert(0, "food_id", foods["food_id"].to_numpy())
     table["note"] = np.nan
     for column in ("food_id", "decided_by", "reason", "fish_advice", "note"):
