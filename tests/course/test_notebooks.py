@@ -10,6 +10,8 @@ from repo import CLONE
 from cramplab.course.notebooks import course_notebooks
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
+# Both editions: the instructor edition (notebooks/) and the student edition (student/).
+BOTH_EDITIONS = NOTEBOOKS + course_notebooks(CLONE.student)
 LEAKS = {
     "home directory": re.compile(r"/root\b|/home/|/Users/|C:\\\\Users"),
     "temporary path": re.compile(r"/tmp/|/var/folders/"),
@@ -31,12 +33,16 @@ def stored_text(path) -> list[str]:
     return texts
 
 
+def edition_id(path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
 def test_the_course_has_numbered_notebooks():
     assert NOTEBOOKS, f"no numbered notebooks in {CLONE.notebooks}"
     assert NOTEBOOKS[0].name == "00_start_here.ipynb"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=edition_id)
 def test_stored_outputs_do_not_leak_the_machine(path):
     for text in stored_text(path):
         for what, pattern in LEAKS.items():
@@ -46,7 +52,7 @@ def test_stored_outputs_do_not_leak_the_machine(path):
             assert USER not in text, f"{path.name} stores the user name {USER!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=edition_id)
 def test_every_code_cell_has_been_executed(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in notebook["cells"] if c["cell_type"] == "code" and c["source"]]
@@ -108,13 +114,13 @@ def test_instructor_notes_travel_with_the_notebook(path):
     assert "Timing" in "".join(notes[0]["source"])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=edition_id)
 def test_no_output_is_exempt_from_nbval(path):
     sources = "".join("".join(c["source"]) for c in cells_of(path))
     assert "NBVAL_IGNORE_OUTPUT" not in sources and "NBVAL_SKIP" not in sources
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=edition_id)
 def test_no_warning_or_error_is_stored(path):
     """A warning in a stored output is a defect to fix at its source, not noise to keep."""
     for cell in cells_of(path):
