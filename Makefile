@@ -16,7 +16,7 @@ EDITION ?= student
 LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout test lint lab notebooks student bench lock format clean
+.PHONY: help figures handout solutions test lint lab notebooks student bench lock format clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in 
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
 	@$(BIN)/python -m cramplab.course.handout
+
+solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
+	@$(BIN)/python -m cramplab.course.solutions
 
 test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on both editions
 	@$(BIN)/python -m pytest -n 2 --dist loadfile
