@@ -127,3 +127,46 @@ def test_no_warning_or_error_is_stored(path):
         for output in cell.get("outputs", []):
             assert output["output_type"] != "error", f"{path.name} stores an error"
             assert output.get("name") != "stderr", f"{path.name} stores: {output.get('text')!r}"
+
+
+# Notebooks whose exercises are still being written (issue #16). Each must pass once it
+# leaves this set (xfail strict): remove yours when it has its exercises.
+PENDING_EXERCISES = {
+    "02_nutrients_and_symptoms",
+    "03_food_sources",
+    "04_coverage",
+    "05_grading_evidence",
+    "06_checking_the_guide",
+    "07_planning_a_day",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True)) if p.stem in PENDING_EXERCISES else p
+        for p in NOTEBOOKS
+    ],
+    ids=lambda p: p.stem,
+)
+def test_three_exercises_or_more_with_an_explore_prompt(path):
+    """Each '### Exercise' prompt is followed by its cells: a solution and a self-check, or,
+    for an open-ended '— explore: ...' prompt, a cell tagged explore for students to change."""
+    cells = cells_of(path)
+    prompts = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown" and "### Exercise" in "".join(c["source"])
+    ]
+    assert len(prompts) >= 3, f"{path.name} has {len(prompts)} exercises; the course wants three"
+    explore = 0
+    for i in prompts:
+        heading = "".join(cells[i]["source"]).split("### Exercise", 1)[1].splitlines()[0]
+        following = tags_of(cells[i + 1]) if i + 1 < len(cells) else []
+        if "explore" in heading.lower():
+            explore += 1
+            assert "explore" in following, f"{path.name}: {heading!r} needs a cell to explore"
+        else:
+            assert "solution" in following, f"{path.name}: {heading!r} needs a solution"
+            assert "self-check" in tags_of(cells[i + 2]), f"{path.name}: {heading!r}"
+    assert explore >= 1, f"{path.name} has no open-ended explore exercise"
