@@ -32,10 +32,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
-	@$(BIN)/python -m cramplab.course.figures
+	@$(BIN)/python -m cramplab.course figures
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
-	@$(BIN)/python -m cramplab.course.handout
+	@$(BIN)/python -m cramplab.course handout
 
 test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on every notebook
 	@$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -52,13 +52,13 @@ lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token
 	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
-	@$(BIN)/python -m cramplab.course.notebooks
+	@$(BIN)/python -m cramplab.course notebooks
 
 student: $(STAMP)  ## Write the student edition (no solutions, no instructor notes) to student/
-	@$(BIN)/python -m cramplab.course.editions student
+	@$(BIN)/python -m cramplab.course student
 
 bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.course.bench
+	@$(BIN)/python -m cramplab.course bench
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \

@@ -231,20 +231,26 @@ def replace_folder(new: Path, target: Path) -> None:
     no moment without a complete target. Elsewhere the old folder is moved aside first; a kill
     between the two renames leaves it beside the target, and ``recover_folder`` puts it back.
     """
-    with signals_deferred():
-        if not target.exists():
-            os.rename(new, target)
-        elif _exchange(new, target):
-            shutil.rmtree(new, ignore_errors=True)  # it now holds the old folder
-        else:
-            parked = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.rename(target, parked / target.name)
-            os.rename(new, target)
-            shutil.rmtree(parked, ignore_errors=True)
+    try:
+        with signals_deferred():
+            if not target.exists():
+                os.rename(new, target)
+            elif _exchange(new, target):
+                shutil.rmtree(new, ignore_errors=True)  # it now holds the old folder
+            else:
+                parked = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                os.rename(target, parked / target.name)
+                os.rename(new, target)
+                shutil.rmtree(parked, ignore_errors=True)
+    except KeyboardInterrupt as interrupt:  # it arrived during the swap, which went through
+        interrupt.committed = True
+        raise
 
 
 def recover_folder(target: Path) -> list[Path]:
-    """Clear what a killed ``replace_folder`` run left beside target (see staging_prefix)."""
+    """Clear what a killed ``replace_folder`` run left beside target: the new folder it was
+    writing (see staging_prefix) and, if the kill fell between its two renames, the old folder
+    it had moved aside, which goes back in place."""
     parked = sorted(target.parent.glob(f".{target.name}.old-*/{target.name}"))
     if parked and not target.exists():
         os.rename(parked[-1], target)  # the kill fell between the two renames

@@ -10,12 +10,12 @@ The student edition keeps everything else as it is, outputs included.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 
+from cramplab import atomic
 from cramplab.course.notebooks import course_notebooks
 from cramplab.paths import CloneRequired, find_clone
 
@@ -54,16 +54,24 @@ def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def write_student_edition(target: Path, source: Path | None = None) -> list[Path]:
-    """Write every course notebook's student edition into target (replacing what was there)."""
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    written = []
-    for path in course_notebooks(source):
-        out = target / path.name
-        nbformat.write(student_notebook(nbformat.read(path, as_version=4)), out)
-        written.append(out)
-    return written
+    """Write every course notebook's student edition into target, replacing what was there.
+
+    The edition is written in full into a hidden sibling folder, then swapped in with one
+    rename that Ctrl-C and SIGTERM wait for: an interrupt, even a kill, leaves either the old
+    edition or the new one, never a part of each.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic.recover_folder(target)  # what a killed run left beside it
+    notebooks = course_notebooks(source)
+    with atomic.Staging(target.parent, prefix=atomic.staging_prefix(target)) as staging:
+        for path in notebooks:
+            edition = student_notebook(nbformat.read(path, as_version=4))
+            nbformat.write(edition, staging.path / path.name)
+        staging.path.chmod(0o755)  # mkdtemp makes it private; the edition is for sharing
+        atomic.replace_folder(staging.path, target)
+        staging.release()
+    return [target / path.name for path in notebooks]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,10 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         target = Path(args[1]) if len(args) > 1 else find_clone(command="make student").student
-        written = write_student_edition(target)
+        with atomic.interrupts_raise():
+            written = write_student_edition(target)
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "committed", False)
+        state = "already held the new edition" if done else "was left as it was"
+        print(f"interrupted: {target} {state}", file=sys.stderr)
+        return atomic.exit_code(interrupt)
     print(f"student edition: {len(written)} notebooks in {target}")
     print(
         "  solutions replaced by placeholders, instructor notes removed, exercise outputs cleared"
