@@ -27,7 +27,6 @@ from cramplab.course.notebooks import (
     remove_abandoned_kernel_folders,
 )
 from cramplab.paths import CloneRequired, find_clone
-from cramplab.plotting import figure_metadata
 
 CATALOGUE = "README.md"
 SUFFIXES = (".png", ".svg")
@@ -99,6 +98,10 @@ def figure_files(directory: Path | None = None) -> list[Path]:
 
 def catalogue(directory: Path | None = None) -> str:
     """figures/README.md, written from the metadata stored in each PNG."""
+    # Imported here: matplotlib and seaborn take seconds to load, and the kernels should not
+    # wait for them (nor an early Ctrl-C).
+    from cramplab.plotting import figure_metadata
+
     lines = [
         "# Figures",
         "",
