@@ -144,8 +144,9 @@ def check_descriptor(package, path: Path) -> None:
         fields = schema.get("fields")
         if not isinstance(fields, list) or not fields:
             fail('a list of "fields" in its schema', where, _kind(fields))
-        fields_of[name] = [_check_field(path, field, f"{where}, fields[{n}]", fail)
-                           for n, field in enumerate(fields)]  # fmt: skip
+        fields_of[name] = []
+        for number, field in enumerate(fields):
+            fields_of[name].append(_check_field(field, f"{where}, fields[{number}]", fail))
         key = schema.get("primaryKey", [])
         if not isinstance(key, list) or not set(key) <= set(fields_of[name]):
             fail('a "primaryKey" listing fields of its schema', where, key)
@@ -175,7 +176,7 @@ def _check_resource_path(descriptor: Path, value, where: str) -> None:
         raise DataError(descriptor, f'a "path": {inside}', location=where, found=value)
 
 
-def _check_field(path: Path, field, where: str, fail) -> str:
+def _check_field(field, where: str, fail) -> str:
     if not isinstance(field, dict) or not isinstance(field.get("name"), str):
         fail('a field object with a "name"', where, _kind(field))
     where = where.rsplit(", ", 1)[0] + f", field '{field['name']}'"
@@ -236,7 +237,7 @@ def load(data_dir: Path | str | None = None) -> CourseData:
         resource = resources[name]
         tables[name] = read_table(data_dir / resource["path"], resource["schema"], maxima=False)
     for name in CourseData.table_names():
-        _check_foreign_keys(data_dir, resources[name], tables)
+        _check_foreign_keys(data_dir, resources[name], tables, resources)
     _check_cross_table_rules(data_dir, resources, tables)
     for name in CourseData.table_names():
         _check_maxima(data_dir / resources[name]["path"], resources[name]["schema"], tables[name])
@@ -451,16 +452,15 @@ def _check_primary_key(path: Path, schema: dict, table: pd.DataFrame) -> None:
             )
 
 
-def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict) -> None:
+def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict, resources: dict) -> None:
     table = tables[resource["name"]]
     for key in resource["schema"].get("foreignKeys", []):
         (column,) = key["fields"]
         target = key["reference"]["resource"]
         (target_column,) = key["reference"]["fields"]
-        if target not in tables:  # a resource the course does not read: load it to check
-            target_resource = _resource(data_dir, target)
-            tables = {**tables, target: read_table(data_dir / target_resource["path"],
-                                                   target_resource["schema"])}  # fmt: skip
+        if target not in tables:  # a table the course does not use: read it for the check
+            other = resources[target]
+            tables = {**tables, target: read_table(data_dir / other["path"], other["schema"])}
         known = set(tables[target][target_column])
         unknown = table[column].notna() & ~table[column].isin(known)
         if unknown.any():
@@ -472,10 +472,6 @@ def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict) -> None:
                 column=column,
                 found=table[column].iloc[row - 1],
             )
-
-
-def _resource(data_dir: Path, name: str) -> dict:
-    return next(r for r in read_datapackage(data_dir)["resources"] if r["name"] == name)
 
 
 def split_list(value) -> list[str]:

@@ -351,13 +351,14 @@ def rebuild(sr28: Path | str, data_dir: Path | str | None = None, *, force=False
             (staging.path / name).write_text(text, encoding="utf-8", newline="")
         try:
             rebuilt = load(staging.path)  # a rebuild that breaks the package replaces nothing
-        except DataError as error:
+        except DataError as error:  # about the staged copy, which is about to go: name data/
             staged = Path(error.file)
-            original = data_dir / staged.relative_to(staging.path)
-            raise error.moved_to(original) from None
+            if staged.is_relative_to(staging.path):
+                raise error.moved_to(data_dir / staged.relative_to(staging.path)) from None
+            raise
         if not force:
-            _refuse_implausible_changes(data_dir / resources["food_nutrients"]["path"],
-                                        resources["food_nutrients"]["schema"], rebuilt)  # fmt: skip
+            amounts = resources["food_nutrients"]
+            _refuse_implausible_changes(data_dir / amounts["path"], amounts["schema"], rebuilt)
         staging.commit(install=list(texts))
     return [data_dir / name for name in texts]
 

@@ -9,6 +9,7 @@ The student edition keeps everything else as it is, outputs included.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -68,10 +69,17 @@ def write_student_edition(target: Path, source: Path | None = None) -> list[Path
         for path in notebooks:
             edition = student_notebook(nbformat.read(path, as_version=4))
             nbformat.write(edition, staging.path / path.name)
-        staging.path.chmod(0o755)  # mkdtemp makes it private; the edition is for sharing
+        staging.path.chmod(_folder_mode())  # mkdtemp made it private; the edition is not
         atomic.replace_folder(staging.path, target)
         staging.release()
     return [target / path.name for path in notebooks]
+
+
+def _folder_mode() -> int:
+    """The mode a new folder gets from this user's umask (os.makedirs would give it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,11 +89,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         target = Path(args[1]) if len(args) > 1 else find_clone(command="make student").student
-        with atomic.interrupts_raise():
-            written = write_student_edition(target)
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    try:
+        with atomic.interrupts_raise():
+            written = write_student_edition(target)
     except KeyboardInterrupt as interrupt:
         done = getattr(interrupt, "committed", False)
         state = "already held the new edition" if done else "was left as it was"

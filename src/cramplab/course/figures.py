@@ -79,7 +79,7 @@ def regenerate(target: Path, notebooks: list[Path] | None = None) -> list[Notebo
             for file in result.files:
                 os.replace(file, staging.path / file.name)
                 produced.append(file.name)
-        (staging.path / CATALOGUE).write_text(catalogue(staging.path), encoding="utf-8")
+        (staging.path / CATALOGUE).write_bytes(catalogue(staging.path).encode("utf-8"))
         build_handout(staging.path)
         stale = [
             f.name
