@@ -22,7 +22,15 @@ def read(folder) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
 
 
-def test_signals_are_held_until_the_block_ends():
+@pytest.fixture
+def ctrl_c_raises():
+    """Ctrl-C raises KeyboardInterrupt, as in a command (xdist's workers ignore it)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_signals_are_held_until_the_block_ends(ctrl_c_raises):
     done = []
     with pytest.raises(KeyboardInterrupt):
         with atomic.signals_deferred():
@@ -48,7 +56,7 @@ def test_commit_installs_and_removes_in_one_step(tmp_path):
     assert read(target) == {"a.png": "a1", "b.png": "b1", "kept.png": "kept"}
 
 
-def test_an_interrupt_during_the_commit_waits_for_it(tmp_path, monkeypatch):
+def test_an_interrupt_during_the_commit_waits_for_it(tmp_path, monkeypatch, ctrl_c_raises):
     target = fill(tmp_path / "data", {"foods.csv": "old", "food_nutrients.csv": "old"})
     replace = os.replace
 

@@ -25,6 +25,7 @@ from cramplab.data import (
     load,
     read_datapackage,
 )
+from cramplab.data import main as data_main
 
 DATA_DIR = CLONE.data
 
@@ -372,19 +373,18 @@ def test_a_field_longer_than_the_csv_module_allows_is_read(tmp_path):
     assert csv.field_size_limit() == 131072, "the csv module's limit is restored"
 
 
-def test_validate_command_prints_the_error_and_fails(tmp_path):
+def test_validate_command_prints_the_error_and_fails(tmp_path, capsys):
+    """`python -m cramplab.data validate DIR` (main's return value is the exit code)."""
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     set_cell("food_nutrients.csv", 5, "amount", "inf")(folder)
-    result = subprocess.run(
-        [sys.executable, "-m", "cramplab.data", "validate", str(folder)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 1
-    assert result.stderr == (
+    assert data_main(["validate", str(folder)]) == 1
+    assert capsys.readouterr().err == (
         f"error: {folder / 'food_nutrients.csv'}, row 5, column 'amount': expected a finite "
         "number, found 'inf'\n"
     )
+    assert data_main(["validate", str(DATA_DIR)]) == 0
+    assert capsys.readouterr().out.startswith("data package is valid: nutrients 10, ")
 
 
 def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_path):

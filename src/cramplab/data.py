@@ -663,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
         except paths.CloneRequired as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except DataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         return 0
     if command == "validate" and len(args) <= 2:
         try:

@@ -85,7 +85,7 @@ def _kill(manager: KernelManager, folder: Path) -> None:
     if process is not None and process.poll() is None:
         try:  # the kernel leads its own process group: anything it started goes too
             os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
+        except (OSError, AttributeError):  # no such group, or no process groups (Windows)
             process.kill()
         try:
             process.wait(timeout=1)
