@@ -9,6 +9,7 @@ they sit in a module of their own that xdist runs beside the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -137,10 +138,9 @@ def _alive(process) -> bool:
 
 
 def _suppress():
-    import contextlib
-
+    """For signals and kills: the process may be gone already (python() is then None)."""
     return contextlib.suppress(
-        ProcessLookupError, psutil.NoSuchProcess, subprocess.SubprocessError
+        ProcessLookupError, psutil.NoSuchProcess, subprocess.SubprocessError, AttributeError
     )
 
 
