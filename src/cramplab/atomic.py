@@ -128,8 +128,15 @@ class Staging:
 
     def __init__(self, parent: Path, prefix: str = STAGING_PREFIX):
         self.target = Path(parent)
-        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target))
-        self._lock = _hold(self.path)
+        self.path, self._lock = None, None
+        try:  # an interrupt must not fall between making the folder and owning it
+            with signals_deferred():
+                self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target))
+                self._lock = _hold(self.path)
+        except BaseException:
+            if self.path is not None:
+                self.discard()
+            raise
 
     def __enter__(self) -> Staging:
         return self
