@@ -35,13 +35,13 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
-	@$(BIN)/python -m cramplab.course.figures
+	@$(BIN)/python -m cramplab.course figures
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
-	@$(BIN)/python -m cramplab.course.handout
+	@$(BIN)/python -m cramplab.course handout
 
 solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
-	@$(BIN)/python -m cramplab.course.solutions
+	@$(BIN)/python -m cramplab.course solutions
 
 test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on both editions
 	@$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -59,13 +59,13 @@ lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: wi
 	@$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
-	@$(BIN)/python -m cramplab.course.notebooks
+	@$(BIN)/python -m cramplab.course notebooks
 
 student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
-	@$(BIN)/python -m cramplab.course.editions student
+	@$(BIN)/python -m cramplab.course student
 
 bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.course.bench
+	@$(BIN)/python -m cramplab.course bench
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \

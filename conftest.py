@@ -26,3 +26,25 @@ def pytest_runtest_setup(item):
     student-edition notebook (at its first cell's setup) gets figures switched off."""
     student = Path(item.path).resolve().is_relative_to(ROOT / "student")
     os.environ["CRAMPLAB_FIGURES_MODE"] = "off" if student else "check"
+
+
+def pytest_configure(config):
+    """Broken data fails hundreds of tests and notebook cells at once, and the summary cuts
+    the cause off: say it once, first, and run nothing.
+
+    Only the controlling process checks (xdist's workers have not started yet), so a broken
+    package costs a second, not a whole run.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    from cramplab.data import DataError, load
+
+    try:
+        load(ROOT / "data")
+    except DataError as error:
+        where = str(error).replace(f"{ROOT}{os.sep}", "")
+        pytest.exit(
+            f"the course data is broken, so no test was run:\n  {where}\n"
+            "Fix it (`python -m cramplab.data validate` checks again) and rerun `make test`.",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )

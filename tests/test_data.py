@@ -5,6 +5,7 @@ Each bad-input test breaks a copy of data/ in a temporary directory.
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from cramplab.data import (
     load,
     read_datapackage,
 )
+from cramplab.data import main as data_main
 
 DATA_DIR = CLONE.data
 
@@ -90,6 +92,53 @@ def set_cell(name, row, column, value):
         return out.getvalue()
 
     return rewrite(name, change)
+
+
+def set_amount(food_id, nutrient_id, value):
+    """Change one amount of food_nutrients.csv; the cases below name its row by looking."""
+    return rewrite(
+        "food_nutrients.csv",
+        lambda text: text.replace(
+            next(
+                line for line in text.splitlines() if line.startswith(f"{food_id},{nutrient_id},")
+            ),
+            f"{food_id},{nutrient_id},{value}",
+            1,
+        ),
+    )
+
+
+def amount_row(food_id, nutrient_id):
+    lines = (DATA_DIR / "food_nutrients.csv").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines) if line.startswith(f"{food_id},{nutrient_id},"))
+
+
+def drop_rows(name, prefix):
+    return rewrite(
+        name,
+        lambda text: "".join(
+            line for line in text.splitlines(True) if not line.startswith(prefix)
+        ),
+    )
+
+
+def edit_descriptor(change):
+    """Change the parsed datapackage.json (change returns the new value) and write it back."""
+
+    def breakage(folder):
+        path = folder / "datapackage.json"
+        package = change(json.loads(path.read_text(encoding="utf-8")))
+        path.write_text(json.dumps(package, indent=2), encoding="utf-8")
+
+    return breakage
+
+
+def resource(name, change):
+    def on_package(package):
+        change(next(r for r in package["resources"] if r["name"] == name))
+        return package
+
+    return edit_descriptor(on_package)
 
 
 def first_data_claim_row():
@@ -175,6 +224,118 @@ BAD_INPUT = {
         ),
         r"nutrients\.csv, row \d+: expected UTF-8 text",
     ),
+    # Numbers that parse but measure nothing, and amounts no food can hold.
+    "infinite amount": (
+        set_cell("food_nutrients.csv", 5, "amount", "inf"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found 'inf'",
+    ),
+    "amount that overflows to infinity": (
+        set_cell("food_nutrients.csv", 5, "amount", "1e400"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found '1e400'",
+    ),
+    "Infinity spelt out": (
+        set_cell("food_nutrients.csv", 5, "amount", "Infinity"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found 'Infinity'",
+    ),
+    "not a number": (
+        set_cell("food_nutrients.csv", 5, "amount", "nan"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a number, found 'nan'",
+    ),
+    "infinite serving (any number field)": (
+        set_cell("foods.csv", 2, "serving_g", "-inf"),
+        r"foods\.csv, row 2, column 'serving_g': expected a finite number, found '-inf'",
+    ),
+    "a billion mg of magnesium per 100 g": (
+        set_amount("spinach_raw", "magnesium", "1000000000"),
+        rf"food_nutrients\.csv, row {amount_row('spinach_raw', 'magnesium')}, column 'amount': "
+        r"expected at most 790 mg of magnesium per 100 g of food \(the highest in SR28, 781 mg "
+        r"in crude rice bran, rounded up\), found '1000000000'",
+    ),
+    "150 g of water per 100 g": (
+        set_amount("kale_raw", "water", "150"),
+        rf"food_nutrients\.csv, row {amount_row('kale_raw', 'water')}, column 'amount': expected "
+        r"at most 100 g of water per 100 g of food \(no food holds more than its own weight of "
+        r"water\), found '150'",
+    ),
+    "more energy than pure fat": (
+        set_amount("spinach_raw", "energy", "903"),
+        r"column 'amount': expected at most 902 kcal of energy per 100 g of food \(the highest "
+        r"in SR28, 902 kcal in beef tallow: pure fat",
+    ),
+    "a limit that is not finite": (
+        set_cell("nutrients.csv", 3, "max_per_100g", "Infinity"),
+        r"nutrients\.csv, row 3, column 'max_per_100g': expected a finite number",
+    ),
+    # Structurally fine, but incomplete.
+    "table without data rows": (
+        rewrite("symptoms.csv", lambda text: text.splitlines(True)[0]),
+        r"symptoms\.csv: expected a header row and data rows, found 'a header and no data rows'",
+    ),
+    "food without a row for a nutrient": (
+        drop_rows("food_nutrients.csv", "kale_raw,sodium,"),
+        r"food_nutrients\.csv: expected a row for every food of foods\.csv and every nutrient "
+        r"of nutrients\.csv \(an empty amount says SR28 has no value\), found 'no row for food "
+        r"kale_raw, nutrient sodium'",
+    ),
+    "age band upside down": (
+        set_cell("intake_references.csv", 4, "age_min", "14"),
+        r"intake_references\.csv, row 4, column 'age_max': expected an age_max no lower than the "
+        r"band's age_min \(14\), found '13'",
+    ),
+    # The descriptor itself.
+    "descriptor not an object": (
+        rewrite("datapackage.json", lambda text: "[" + text + "]"),
+        r"datapackage\.json: expected a JSON object describing the package, found 'a list'",
+    ),
+    "descriptor without resources": (
+        edit_descriptor(lambda package: {k: v for k, v in package.items() if k != "resources"}),
+        r"datapackage\.json: expected a list of tables under \"resources\", found 'nothing'",
+    ),
+    "resource that is not an object": (
+        edit_descriptor(lambda package: {**package, "resources": ["foods.csv"]}),
+        r"datapackage\.json, resources\[0\]: expected an object with a \"name\" for each "
+        r"table, found 'text'",
+    ),
+    "resource without a schema": (
+        resource("foods", lambda r: r.pop("schema")),
+        r"datapackage\.json, resource 'foods': expected a \"schema\" object, found 'nothing'",
+    ),
+    "schema without fields": (
+        resource("symptoms", lambda r: r["schema"].pop("fields")),
+        r"datapackage\.json, resource 'symptoms': expected a list of \"fields\" in its schema, "
+        r"found 'nothing'",
+    ),
+    "mistyped field type": (
+        resource("food_nutrients", lambda r: r["schema"]["fields"][2].update(type="numbr")),
+        r"datapackage\.json, resource 'food_nutrients', field 'amount': expected a field type "
+        r"the loader reads \(string, number, integer, boolean\), found 'numbr'",
+    ),
+    "constraint the loader would ignore": (
+        resource("foods", lambda r: r["schema"]["fields"][1]["constraints"].update(maxLength=9)),
+        r"datapackage\.json, resource 'foods', field 'name': expected a constraint the loader "
+        r"checks \(required, unique, minimum, maximum, enum, pattern\), found 'maxLength'",
+    ),
+    "foreign key to an unknown resource": (
+        resource(
+            "food_nutrients",
+            lambda r: r["schema"]["foreignKeys"][0]["reference"].update(resource="food"),
+        ),
+        r"datapackage\.json, resource 'food_nutrients', foreign key on food_id: expected a "
+        r"resource named in datapackage\.json, found 'food'",
+    ),
+    "absolute resource path": (
+        resource("foods", lambda r: r.update(path="/etc/passwd")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": a relative path to a CSV "
+        r"file inside data/, found '/etc/passwd'",
+    ),
+    "resource path out of data/": (
+        resource("foods", lambda r: r.update(path="../README.md")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": .*, found '\.\./README\.md'",
+    ),
+    "resource path naming a folder": (
+        resource("foods", lambda r: r.update(path=".")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": .*, found '\. \(a folder\)'",
+    ),
     "typed verdict on a data claim": (
         set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
         rf"guide_claims\.csv, row {CLAIM}, column 'evidence_verdict': expected no typed verdict",
@@ -186,13 +347,67 @@ BAD_INPUT = {
 }
 
 
+def contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 @pytest.mark.parametrize(("breakage", "expected"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
 def test_bad_input_is_refused_with_file_row_and_column(tmp_path, breakage, expected):
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     breakage(folder)
-    with pytest.raises(DataError, match=expected):
+    broken = contents(folder)
+    with pytest.raises(DataError, match=expected) as raised:
         load(folder)
+    assert str(raised.value).startswith(str(folder)), "the message names the file in data/"
+    assert contents(folder) == broken, "loading changed data/"
+
+
+def test_a_field_longer_than_the_csv_module_allows_is_read(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    description = "A very long description. " * 8000  # 200,000 characters
+    assert len(description) > csv.field_size_limit()
+    set_cell("symptoms.csv", 1, "description", description)(folder)
+    assert load(folder).symptoms.at[0, "description"] == description
+    assert csv.field_size_limit() == 131072, "the csv module's limit is restored"
+
+
+def test_validate_command_prints_the_error_and_fails(tmp_path, capsys):
+    """`python -m cramplab.data validate DIR` (main's return value is the exit code)."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    set_cell("food_nutrients.csv", 5, "amount", "inf")(folder)
+    assert data_main(["validate", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {folder / 'food_nutrients.csv'}, row 5, column 'amount': expected a finite "
+        "number, found 'inf'\n"
+    )
+    assert data_main(["validate", str(DATA_DIR)]) == 0
+    assert capsys.readouterr().out.startswith("data package is valid: nutrients 10, ")
+
+
+def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_path):
+    """A rebuild killed after its commit marker left foods.csv new and food_nutrients.csv old:
+    the next load installs the rest before it reads anything."""
+    from cramplab import atomic
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    staged = atomic.Staging(folder)
+    amounts = (DATA_DIR / "food_nutrients.csv").read_text(encoding="utf-8")
+    amounts = amounts.replace("spinach_raw,magnesium,79\n", "spinach_raw,magnesium,80\n")
+    (staged.path / "food_nutrients.csv").write_text(amounts, encoding="utf-8")
+    atomic._write_marker(staged.path, {"install": ["food_nutrients.csv"], "remove": []})
+    staged.release()  # as if killed: nobody holds it any more
+    uncommitted = atomic.Staging(folder)
+    (uncommitted.path / "foods.csv").write_text("half-written", encoding="utf-8")
+    uncommitted.release()
+    data = load(folder)
+    amount = data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"]
+    assert amount["spinach_raw", "magnesium"] == 80
+    assert (folder / "foods.csv").read_bytes() == (DATA_DIR / "foods.csv").read_bytes()
+    assert not list(folder.glob(".*")), "both staging folders are gone"
 
 
 def test_frictionless_validates_the_package():

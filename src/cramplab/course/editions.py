@@ -19,16 +19,21 @@ solution computes, say) stops the run and leaves student/ as it was.
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 
-from cramplab.course.notebooks import NotebookFailed, course_notebooks, execute_notebook
+from cramplab import atomic
+from cramplab.course.notebooks import (
+    KernelWorkers,
+    NotebookFailed,
+    course_notebooks,
+    execute_notebook,
+)
 from cramplab.paths import CloneRequired, find_clone
 
 SOLUTION, SELF_CHECK, INSTRUCTOR, EXPLORE = "solution", "self-check", "instructor", "explore"
@@ -81,22 +86,34 @@ def student_edition(path: Path) -> nbformat.NotebookNode:
 
 
 def write_student_edition(target: Path, source: Path | None = None) -> list[Path]:
-    """Write every course notebook's student edition into target (replacing what was there).
+    """Write every course notebook's student edition into target, replacing what was there.
 
-    Every notebook is executed first (two at a time); target is touched only once all ran.
+    Every notebook is executed first (two at a time), then the edition is written in full into
+    a hidden sibling folder and swapped in with one rename that Ctrl-C and SIGTERM wait for:
+    an interrupt, even a kill, leaves either the old edition or the new one, never a part of
+    each.
     """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic.recover_folder(target)  # what a killed run left beside it
     paths = course_notebooks(source)
-    with ThreadPoolExecutor(max_workers=JOBS) as pool:
-        editions = list(pool.map(student_edition, paths))
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    written = []
-    for path, edition in zip(paths, editions, strict=True):
-        out = target / path.name
-        nbformat.write(edition, out)
-        written.append(out)
-    return written
+    with KernelWorkers(JOBS) as workers:  # an interrupt stops their kernels at once
+        futures = [workers.submit(student_edition, path) for path in paths]
+        editions = [future.result() for future in futures]
+    with atomic.Staging(target.parent, prefix=atomic.staging_prefix(target)) as staging:
+        for path, edition in zip(paths, editions, strict=True):
+            nbformat.write(edition, staging.path / path.name)
+        staging.path.chmod(_folder_mode())  # mkdtemp made it private; the edition is not
+        atomic.replace_folder(staging.path, target)
+        staging.release()
+    return [target / path.name for path in paths]
+
+
+def _folder_mode() -> int:
+    """The mode a new folder gets from this user's umask (os.makedirs would give it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,11 +125,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         clone = find_clone(command="make student")
         target = Path(args[1]) if len(args) > 1 else clone.student
-        print(f"make student: running each notebook of {clone.notebooks.name}/ as a student would")
-        written = write_student_edition(target, clone.notebooks)
-    except (CloneRequired, NotebookFailed) as error:
+    except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2 if isinstance(error, CloneRequired) else 1
+        return 2
+    print(f"make student: running each notebook of {clone.notebooks.name}/ as a student would")
+    try:
+        with atomic.interrupts_raise():
+            written = write_student_edition(target, clone.notebooks)
+    except NotebookFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "committed", False)
+        state = "already held the new edition" if done else "was left as it was"
+        print(f"interrupted: {target} {state}", file=sys.stderr)
+        return atomic.exit_code(interrupt)
     print(
         f"student edition: {len(written)} notebooks in {target} ({time.perf_counter() - start:.0f} s)"
     )
