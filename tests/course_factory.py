@@ -74,6 +74,7 @@ def make_course(foods: dict[str, dict], intakes: pd.DataFrame | None = None, cla
         symptoms=empty,
         nutrient_symptoms=empty,
         guide_claims=claims if claims is not None else empty,
+        claim_studies=empty,
         cramp_factors=empty,
         supplement_cautions=empty,
     )
