@@ -353,3 +353,73 @@ def test_the_ul_is_defined_as_the_iom_defines_it():
     assert defining, "a notebook should define the UL in bold where supplements come up"
     for name in defining:
         assert IOM_UL in " ".join(texts[name].split()), f"{name} defines the UL in other words"
+# --- reference amounts and calcium absorption (issue #14) -----------------------------------
+
+
+def food_row(food_id):
+    foods = pd.read_csv(DATA_DIR / "foods.csv", dtype=str, keep_default_na=False)
+    return int(np.flatnonzero(foods["food_id"] == food_id)[0]) + 1
+
+
+def absorption_row(food_id):
+    table = pd.read_csv(DATA_DIR / "calcium_absorption.csv", dtype=str, keep_default_na=False)
+    return int(np.flatnonzero(table["food_id"] == food_id)[0]) + 1
+
+
+BANANA, MILK, KALE = food_row("banana"), food_row("milk_whole"), absorption_row("kale_cooked")
+BAD_SERVING_BASIS = {
+    "gram RACC that is not the category's amount": (
+        set_cell("foods.csv", BANANA, "racc_g", "126"),
+        rf"foods\.csv, row {BANANA}, column 'racc_g': expected the category's amount in grams",
+    ),
+    "unknown RACC category": (
+        set_cell("foods.csv", BANANA, "racc_category", "bananas"),
+        rf"foods\.csv, row {BANANA}, column 'racc_category': expected an id listed in "
+        r"reference_amounts\.csv",
+    ),
+    "volume RACC without the measure that converts it": (
+        set_cell("foods.csv", MILK, "racc_weight_seq", ""),
+        rf"foods\.csv, row {MILK}, column 'racc_g': expected a racc_weight_seq",
+    ),
+    "a measure for a RACC in grams": (
+        set_cell("foods.csv", BANANA, "racc_weight_seq", "5"),
+        rf"foods\.csv, row {BANANA}, column 'racc_weight_seq': expected no household measure",
+    ),
+    "absorption given as a percentage": (
+        set_cell("calcium_absorption.csv", KALE, "fraction", "49.3"),
+        rf"calcium_absorption\.csv, row {KALE}, column 'fraction': expected a fraction above 0 "
+        r"and no more than 1",
+    ),
+    "absorption for a food not in foods.csv": (
+        set_cell("calcium_absorption.csv", KALE, "food_id", "kale_chips"),
+        rf"calcium_absorption\.csv, row {KALE}, column 'food_id': expected an id listed in "
+        r"foods\.csv",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"), BAD_SERVING_BASIS.values(), ids=BAD_SERVING_BASIS.keys()
+)
+def test_bad_reference_amounts_and_absorption_are_refused(tmp_path, breakage, expected):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    breakage(folder)
+    with pytest.raises(DataError, match=expected):
+        load(folder)
+
+
+def test_every_food_has_a_reference_amount_category_and_the_new_columns_are_typed(data):
+    assert data.foods["racc_category"].notna().all()
+    assert data.foods["racc_g"].dtype == "float64"
+    assert data.foods["racc_weight_seq"].dtype == "Int64"
+    no_racc = data.foods[data.foods["racc_g"].isna()]
+    assert no_racc["racc_note"].notna().all(), "a food without racc_g says why in racc_note"
+    assert data.calcium_absorption["fraction"].between(0, 1).all()
+
+
+def test_reference_amounts_and_absorption_cite_a_regulation_or_study(data):
+    assert data.reference_amounts["source"].str.contains(r"\d+ CFR \d+\.\d+").all()
+    assert data.calcium_absorption["source"].str.contains("doi:").all()
+    for table in (data.reference_amounts, data.calcium_absorption):
+        assert not table.astype(str).apply(lambda c: c.str.contains("facts.md|notes/")).any().any()

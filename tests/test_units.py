@@ -33,3 +33,23 @@ def test_missing_stays_missing():
 
 def test_percent_of_a_daily_value():
     assert units.percent_of(42.0, 420.0) == pytest.approx(10.0)
+
+
+def test_household_measures_are_read_as_us_customary_volumes():
+    cup = units.ML_PER_UNIT["cup"]
+    assert units.measure_volume_ml(1, "cup, chopped") == pytest.approx(cup)
+    assert units.measure_volume_ml(0.75, "cup (1 NLEA serving)") == pytest.approx(0.75 * cup)
+    assert units.measure_volume_ml(1, "serving 8 fl oz") == pytest.approx(cup)
+    assert units.measure_volume_ml(1, "tablespoon") == pytest.approx(units.ML_PER_UNIT["tbsp"])
+    assert units.measure_volume_ml(2, "tbsp") == pytest.approx(2 * units.ML_PER_UNIT["tbsp"])
+    for not_a_volume in ("oz", 'medium (7" to 7-7/8" long)', "NLEA serving", "slice"):
+        assert units.measure_volume_ml(1, not_a_volume) is None
+
+
+def test_a_volume_weighs_what_the_measure_says():
+    # 240 mL of a milk whose SR28 cup weighs 244 g
+    cup = units.ML_PER_UNIT["cup"]
+    assert units.grams_of_volume(240, 244, cup) == pytest.approx(240 * 244 / cup)
+    # a reference amount of one tablespoon weighs the food's SR28 tablespoon
+    tbsp = units.volume_ml(1, "tbsp")
+    assert units.grams_of_volume(tbsp, 14.2, units.measure_volume_ml(1, "tbsp")) == 14.2

@@ -3,6 +3,7 @@
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from repo import CLONE
 
@@ -126,8 +127,8 @@ def tiny_package(tmp_path):
         shutil.copy(DATA_DIR / name, directory / name)
     header = (DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()[0]
     (directory / "foods.csv").write_text(
-        header + "\nbanana,Banana,09040,,,5,,,true,bananas,false,\n"
-        "allspice,Allspice,02001,,,2,,,false,,false,magnesium\n",
+        header + "\nbanana,Banana,09040,,,5,,,true,bananas,false,,fruits_other,,140,,126\n"
+        "allspice,Allspice,02001,,,2,,,false,,false,magnesium,spices_herbs,2,0.35,,\n",
         encoding="utf-8",
     )
     return directory
@@ -157,8 +158,8 @@ def test_rebuilt_tables_copy_sr28_exactly(tiny_sr28, tiny_package):
     foods = texts["foods.csv"].splitlines()
     assert foods[1] == (
         'banana,Banana,09040,"Bananas, raw",Fruits and Fruit Juices,5,118,'
-        '"1 medium (7"" to 7-7/8"" long)",true,bananas,false,'
-    )
+        '"1 medium (7"" to 7-7/8"" long)",true,bananas,false,,fruits_other,,140,,126'
+    )  # curated columns (the reference amount, the label serving) are copied as they are
     assert foods[2].startswith(
         'allspice,Allspice,02001,"Spices, allspice, ground",Spices and Herbs,2,3,1/2 tbsp,'
     )
@@ -221,9 +222,50 @@ def test_the_same_analysis_and_planner_run_on_all_of_sr28():
     data = read_release(SR28)
     top = analysis.rank_foods(data, "potassium", "serving")
     assert len(top) == 10 and top["amount"].is_monotonic_decreasing
-    covered = analysis.coverage(data)
+    covered = analysis.coverage(data, basis="serving")  # SR28 has no reference amounts
     assert covered.shape == (8790, 8)
     menu = plan.plan_menu(data)
     met = menu.totals["total"] >= menu.totals["target"] - 1e-9
     assert met.all(), menu.totals
     assert menu.totals.at["sodium", "total"] <= 2300 + 1e-9
+
+
+@needs_sr28
+def test_reference_amounts_in_grams_follow_the_conversion_rule():
+    """racc_g recomputed from the regulation's amount and the food's SR28 household measure."""
+    from cramplab import units
+
+    data = load(DATA_DIR)
+    release = Release(SR28)
+    weights = release.weight.set_index(["NDB_No", "Seq"])
+    categories = data.reference_amounts.set_index("racc_category")
+    for food in data.foods.itertuples():
+        amount = categories.at[food.racc_category, "amount"]
+        unit = categories.at[food.racc_category, "unit"]
+        if unit == "g":
+            expected = amount
+        elif pd.isna(food.racc_weight_seq):
+            expected = np.nan  # no volume measure in SR28: the RACC cannot be weighed
+            measures = release.weight[release.weight["NDB_No"] == food.ndb_no]
+            volumes = [units.measure_volume_ml(float(a), d) for a, d in
+                       zip(measures["Amount"], measures["Msre_Desc"], strict=True)]  # fmt: skip
+            assert all(v is None for v in volumes), f"{food.food_id} has a volume measure"
+        else:
+            measure = weights.loc[(food.ndb_no, str(food.racc_weight_seq))]
+            volume = units.measure_volume_ml(float(measure["Amount"]), measure["Msre_Desc"])
+            grams = units.grams_of_volume(
+                units.volume_ml(amount, unit), float(measure["Gm_Wgt"]), volume
+            )
+            expected = round(grams, 2)
+        assert food.racc_g == pytest.approx(expected, abs=1e-9, nan_ok=True), food.food_id
+
+
+@needs_sr28
+def test_label_servings_are_sr28s_nlea_servings():
+    data = load(DATA_DIR)
+    weight = Release(SR28).weight
+    nlea = weight[weight["Msre_Desc"].str.contains("NLEA serving")]
+    grams = pd.to_numeric(nlea.drop_duplicates("NDB_No").set_index("NDB_No")["Gm_Wgt"])
+    expected = data.foods["ndb_no"].map(grams)
+    assert np.allclose(data.foods["label_serving_g"], expected, equal_nan=True)
+    assert data.foods.set_index("food_id").at["banana", "label_serving_g"] == 126

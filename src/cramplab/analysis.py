@@ -1,7 +1,20 @@
-"""Analysis shared by the notebooks: nutrient amounts on three bases, rankings, coverage.
+"""Analysis shared by the notebooks: nutrient amounts on several bases, claim words, rankings,
+coverage, and calcium as absorbed.
 
 Everything takes a CourseData (the curated package from cramplab.load(), or all of SR28 from
 cramplab.usda.read_release()) and returns plain pandas tables, so it runs unchanged on both.
+
+Two servings, two questions. The household serving SR28 offers (foods.serving_g, basis
+"serving") answers "what is on my plate". The FDA's reference amount customarily consumed
+(foods.racc_g, basis "racc", 21 CFR 101.12) is what a claim word is judged on: "good source"
+and "excellent source" are defined per RACC (21 CFR 101.54), so everything the course calls
+"by the FDA's rule" uses basis "racc". All of SR28 (read_release) has no reference amounts: ask
+it for "serving" or "100 g".
+
+Rounding at a threshold, one rule: a claim word is decided on the unrounded %DV
+(claim_level), and the course prints %DV rounded down (units.shown_percent), so no printed
+figure reads 20.0% beside "good source". units.label_percent_dv shows how a label would
+round the same value (21 CFR 101.9(c)(8)(iii)); a label's rounded figure decides nothing here.
 """
 
 from __future__ import annotations
@@ -10,13 +23,23 @@ import numpy as np
 import pandas as pd
 
 from cramplab.data import CourseData
-from cramplab.units import per_100_kcal, per_serving, percent_of
+from cramplab.units import per_100_kcal, per_serving, percent_of, shown_percent
 
 # FDA nutrient content claims per reference amount (21 CFR 101.54): at least 10% of the
 # Daily Value is a "good source", at least 20% is "high in", "rich in", "excellent source".
 GOOD_SOURCE_PCT = 10.0
 EXCELLENT_SOURCE_PCT = 20.0
-BASES = ("100 g", "serving", "100 kcal")
+BASES = ("100 g", "serving", "racc", "100 kcal")
+# The amounts a food can be served in, each a column of grams in foods.csv.
+SERVING_COLUMNS = {"serving": "serving_g", "label": "label_serving_g", "racc": "racc_g"}
+BASIS_NAMES = {
+    "100 g": "per 100 g",
+    "serving": "per household serving",
+    "label": "per label serving",
+    "racc": "per reference amount (RACC)",
+    "100 kcal": "per 100 kcal",
+}
+LEVELS = ["excellent source", "good source", "neither"]
 
 
 def cramp_nutrients(data: CourseData) -> list[str]:
@@ -43,20 +66,49 @@ def nutrient_matrix(data: CourseData) -> pd.DataFrame:
     return pd.DataFrame(values, index=foods, columns=nutrients.rename(None))
 
 
+def serving_grams(data: CourseData, basis: str) -> pd.Series:
+    """Grams in one serving on a basis ("serving", "label" or "racc"), indexed by food_id.
+
+    NaN where the food has none (most foods have no label serving; a food whose reference
+    amount SR28 cannot weigh has no racc_g).
+    """
+    if basis not in SERVING_COLUMNS:
+        raise ValueError(f"basis must be one of {tuple(SERVING_COLUMNS)}, not {basis!r}")
+    column = SERVING_COLUMNS[basis]
+    if column not in data.foods.columns or data.foods[column].isna().all():
+        raise ValueError(
+            f"these foods have no {column} values, so nothing can be computed "
+            f"{BASIS_NAMES[basis]} (all of SR28 has no reference amounts: use basis 'serving' "
+            "or '100 g')"
+        )
+    return data.foods.set_index("food_id")[column].astype(float)
+
+
 def amounts(data: CourseData, basis: str = "serving") -> pd.DataFrame:
-    """Nutrient amounts per 100 g, per typical serving, or per 100 kcal (wide, by food_id)."""
+    """Nutrient amounts of each food on one basis (wide: food_id rows, nutrient columns).
+
+    basis:
+      "100 g"     per 100 g of edible portion, as SR28 gives them;
+      "serving"   per household serving (foods.serving_g): what is on my plate;
+      "racc"      per reference amount customarily consumed (foods.racc_g, 21 CFR 101.12):
+                  the basis of every FDA claim word; NaN where a food has no racc_g;
+      "label"     per label serving as SR28 records it (foods.label_serving_g, its
+                  "NLEA serving"); NaN for the many foods without one;
+      "100 kcal"  per 100 kcal of the food (NaN for foods with no energy).
+    """
     per_100g = nutrient_matrix(data)
     if basis == "100 g":
         return per_100g
-    if basis == "serving":
-        serving_g = data.foods.set_index("food_id")["serving_g"]
-        return per_serving(per_100g, serving_g.to_numpy()[:, None])
+    if basis in SERVING_COLUMNS:
+        grams = serving_grams(data, basis).reindex(per_100g.index)
+        return per_serving(per_100g, grams.to_numpy()[:, None])
     if basis == "100 kcal":
         kcal = per_100g["energy"].to_numpy()[:, None]
         return pd.DataFrame(
             per_100_kcal(per_100g.to_numpy(), kcal), index=per_100g.index, columns=per_100g.columns
         )
-    raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+    known = (*BASES, "label")
+    raise ValueError(f"basis must be one of {known}, not {basis!r}")
 
 
 def daily_values(data: CourseData) -> pd.Series:
@@ -65,13 +117,25 @@ def daily_values(data: CourseData) -> pd.Series:
 
 
 def percent_dv(data: CourseData, basis: str = "serving") -> pd.DataFrame:
-    """Percent of the Daily Value per serving (or other basis) for the cramp nutrients."""
+    """Percent of the Daily Value on a basis (see amounts) for every nutrient with a DV.
+
+    Unrounded: print it with units.shown_percent so the printed figure never crosses a claim
+    threshold that the value itself has not reached. percent_dv(data, "racc") is the figure
+    the FDA's claim words are judged on.
+    """
     dv = daily_values(data)
     return percent_of(amounts(data, basis)[dv.index], dv)
 
 
 def claim_level(percent) -> pd.Series:
-    """FDA wording a %DV per serving earns: 'excellent source', 'good source' or 'neither'."""
+    """FDA wording a %DV earns: 'excellent source', 'good source', 'neither' or 'no data'.
+
+    21 CFR 101.54: at least 20% of the DV per reference amount is an "excellent source" (also
+    "high in", "rich in"), at least 10% a "good source". The comparison is on the UNROUNDED
+    value: 19.99 is a good source, not an excellent one, whatever a label would print. Give it
+    %DV per RACC (percent_dv(data, "racc")) for a verdict "by the FDA's rule"; on another
+    basis the result is only a what-if.
+    """
     percent = pd.Series(percent)
     level = np.select(
         [percent >= EXCELLENT_SOURCE_PCT, percent >= GOOD_SOURCE_PCT, percent.notna()],
@@ -87,7 +151,8 @@ def rank_foods(
     """Foods ordered by their amount of one nutrient on the chosen basis.
 
     Foods whose amount is missing are left out (they are unknown, not zero). Ties keep the
-    order of foods.csv, so the ranking is deterministic. Rank 1 is the richest food.
+    order of foods.csv, so the ranking is deterministic. Rank 1 is the richest food. On the
+    "racc" basis the table also has the FDA claim word each food earns (column claim).
     """
     values = amounts(data, basis)[nutrient_id].dropna()
     order = np.argsort(-values.to_numpy(), kind="stable")
@@ -104,32 +169,160 @@ def rank_foods(
     dv = daily_values(data).get(nutrient_id)
     if dv is not None:
         table["percent_dv"] = percent_of(table["amount"], dv)
-        if basis == "serving":
+        if basis == "racc":  # claim words are defined per reference amount only
             table["claim"] = claim_level(table["percent_dv"]).to_numpy()
     return table if top is None else table.head(top)
 
 
 def coverage(
-    data: CourseData, threshold: float = GOOD_SOURCE_PCT, nutrients: list[str] | None = None
+    data: CourseData,
+    threshold: float = GOOD_SOURCE_PCT,
+    nutrients: list[str] | None = None,
+    basis: str = "racc",
 ) -> pd.DataFrame:
-    """Which foods 'cover' which nutrients: True where one serving gives >= threshold %DV.
+    """Which foods cover which nutrients: True where %DV on the basis is >= threshold.
 
-    Missing values stay missing (pd.NA): a food without data neither covers nor fails.
+    The course's one definition of "covers" is the default: a good source by the FDA's rule,
+    at least 10% of the Daily Value per reference amount (RACC). Missing values stay missing
+    (pd.NA): a food without data, or without a reference amount, neither covers nor fails.
     """
-    pdv = percent_dv(data, "serving")
+    pdv = percent_dv(data, basis)
     pdv = pdv[nutrients] if nutrients is not None else pdv
     covered = (pdv >= threshold).astype("boolean")
     return covered.mask(pdv.isna())
 
 
-def coverage_summary(data: CourseData, threshold: float = GOOD_SOURCE_PCT) -> pd.DataFrame:
+def coverage_summary(
+    data: CourseData, threshold: float = GOOD_SOURCE_PCT, basis: str = "racc"
+) -> pd.DataFrame:
     """Per nutrient: how many foods cover it, how many have data, and the share covering."""
-    covered = coverage(data, threshold)
+    covered = coverage(data, threshold, basis=basis)
     summary = pd.DataFrame(
         {"foods_covering": covered.sum(), "foods_with_data": covered.notna().sum()}
     )
     summary["share_covering"] = summary["foods_covering"] / summary["foods_with_data"]
     return summary
+
+
+def claim_levels(data: CourseData, basis: str = "racc") -> pd.DataFrame:
+    """The claim word each food earns for each nutrient with a DV, on a basis (food x nutrient).
+
+    On "racc" this is the FDA's verdict; on "serving" or "label" it is what the word would be
+    if the household or label serving were the yardstick (which the rule does not allow).
+    """
+    pdv = percent_dv(data, basis)
+    return pdv.apply(lambda column: claim_level(column))
+
+
+def basis_changes(
+    data: CourseData,
+    bases: tuple[str, ...] = ("serving", "racc"),
+    nutrients: list[str] | None = None,
+    foods: list[str] | None = None,
+) -> pd.DataFrame:
+    """Every food and nutrient whose claim word differs between the bases (long table).
+
+    Only pairs with a value on every basis count (a missing value is unknown, not a change).
+    Columns: food_id, name, nutrient_id, then for each basis grams_<basis>, percent_<basis>
+    (unrounded %DV) and level_<basis>.
+    """
+    nutrients = list(daily_values(data).index) if nutrients is None else nutrients
+    parts = {}
+    for basis in bases:
+        pdv = percent_dv(data, basis)[nutrients]
+        pdv = pdv.loc[foods] if foods is not None else pdv
+        parts[basis] = pdv.stack(future_stack=True)
+    table = pd.DataFrame({f"percent_{b}": v for b, v in parts.items()})
+    table = table.dropna()
+    for basis in bases:
+        table[f"level_{basis}"] = claim_level(table[f"percent_{basis}"]).to_numpy()
+    levels = table[[f"level_{b}" for b in bases]]
+    changed = levels.nunique(axis=1) > 1
+    table = table[changed].rename_axis(["food_id", "nutrient_id"]).reset_index()
+    names = data.foods.set_index("food_id")["name"]
+    table.insert(1, "name", table["food_id"].map(names).to_numpy())
+    for basis in bases:
+        grams = serving_grams(data, basis)
+        table.insert(
+            table.columns.get_loc(f"percent_{basis}"),
+            f"grams_{basis}",
+            table["food_id"].map(grams).to_numpy(),
+        )
+    return table
+
+
+def shown_percent_dv(data: CourseData, basis: str = "racc", decimals: int = 1) -> pd.DataFrame:
+    """%DV as the course prints it: rounded down, so no figure crosses a claim threshold."""
+    pdv = percent_dv(data, basis)
+    return pd.DataFrame(
+        shown_percent(pdv.to_numpy(), decimals), index=pdv.index, columns=pdv.columns
+    )
+
+
+def absorption(data: CourseData) -> pd.DataFrame:
+    """calcium_absorption indexed by food_id (only foods with a figure)."""
+    return data.calcium_absorption.set_index("food_id")
+
+
+def absorbed_calcium(data: CourseData, basis: str = "serving") -> pd.Series:
+    """Milligrams of calcium absorbed from one amount of each food on a basis, by food_id.
+
+    absorbed = calcium content on the basis x the fraction absorbed (calcium_absorption). NaN
+    where no absorption figure exists for the food: none is ever assumed.
+    """
+    content = amounts(data, basis)["calcium"]
+    fraction = absorption(data)["fraction"].reindex(content.index)
+    return (content * fraction).rename("absorbed_calcium")
+
+
+def milk_equivalent_calcium_pct_dv(data: CourseData, basis: str = "racc") -> pd.Series:
+    """Calcium %DV on a basis, scaled by how well the food's calcium is absorbed next to milk's.
+
+    The rule: percent_dv x fraction / milk_fraction, both fractions from the same study
+    (calcium_absorption), so a food absorbed as well as milk keeps its %DV, spinach (5.1% vs
+    27.6% for milk) keeps under a fifth of it, and milk itself scores its plain %DV. This
+    is the %DV of milk calcium that would be absorbed as well: judge it against the same 10%
+    and 20% lines to ask "is this a good source of calcium the body can use?". NaN where no
+    absorption figure exists. It is the course's teaching measure, not an FDA rule.
+    """
+    pdv = percent_dv(data, basis)["calcium"]
+    table = absorption(data).reindex(pdv.index)
+    return (pdv * table["fraction"] / table["milk_fraction"]).rename("milk_equivalent_pct_dv")
+
+
+def calcium_absorption_table(
+    data: CourseData, basis: str = "racc", foods: list[str] | None = None
+) -> pd.DataFrame:
+    """Calcium content beside calcium absorbed, one row per food (all foods by default).
+
+    Columns: name, grams, calcium_mg, percent_dv, level (the FDA's word on this basis),
+    fraction, milk_fraction, absorbed_mg, milk_equivalent_pct_dv, milk_equivalent_level,
+    confidence. Foods with no absorption figure keep NaN and 'no figure' (never assumed).
+    """
+    names = data.foods.set_index("food_id")["name"]
+    foods = list(names.index) if foods is None else foods
+    pdv = percent_dv(data, basis)["calcium"]
+    figures = absorption(data)
+    equivalent = milk_equivalent_calcium_pct_dv(data, basis)
+    table = pd.DataFrame(
+        {
+            "name": names.reindex(foods),
+            "grams": serving_grams(data, basis).reindex(foods)
+            if basis in SERVING_COLUMNS
+            else np.nan,
+            "calcium_mg": amounts(data, basis)["calcium"].reindex(foods),
+            "percent_dv": pdv.reindex(foods),
+            "fraction": figures["fraction"].reindex(foods),
+            "milk_fraction": figures["milk_fraction"].reindex(foods),
+        }
+    )
+    table.insert(4, "level", claim_level(table["percent_dv"]).to_numpy())
+    table["absorbed_mg"] = absorbed_calcium(data, basis).reindex(foods)
+    table["milk_equivalent_pct_dv"] = equivalent.reindex(foods)
+    level = claim_level(table["milk_equivalent_pct_dv"]).to_numpy()
+    table["milk_equivalent_level"] = np.where(table["fraction"].isna(), "no figure", level)
+    table["confidence"] = figures["confidence"].reindex(foods).fillna("no figure")
+    return table
 
 
 def intake_targets(data: CourseData, life_stage: str, kind: str = "target") -> pd.Series:

@@ -49,6 +49,8 @@ class CourseData:
     intake_references: pd.DataFrame
     foods: pd.DataFrame
     food_nutrients: pd.DataFrame
+    reference_amounts: pd.DataFrame
+    calcium_absorption: pd.DataFrame
     symptoms: pd.DataFrame
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
@@ -299,6 +301,8 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
             column="serving_g",
             found=tables["foods"]["serving_g"].iloc[row - 1],
         )
+    _check_reference_amounts(data_dir, resources, tables)
+    _check_calcium_absorption(data_dir, resources, tables)
     claims = tables["guide_claims"]
     by_evidence = claims["check_against"] == "evidence"
     rules = [
@@ -423,6 +427,49 @@ def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None
     if outside.any():
         fail("claim_studies", outside, "estimate",
              "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
+
+
+def _fail_first(path, mask: pd.Series, column: str, expected: str, values: pd.Series) -> None:
+    """Raise a DataError at the first row where mask is True (missing counts as False)."""
+    mask = mask.fillna(False).astype(bool)
+    if mask.any():
+        row = _first_row(mask)
+        raise DataError(path, expected, row=row, column=column, found=values.iloc[row - 1])
+
+
+def _check_reference_amounts(data_dir: Path, resources: dict, tables: dict) -> None:
+    """foods.racc_g follows its category: grams as written, volumes through an SR28 measure."""
+    path = data_dir / resources["foods"]["path"]
+    foods = tables["foods"]
+    categories = tables["reference_amounts"].set_index("racc_category")
+    unit = foods["racc_category"].map(categories["unit"])
+    amount = foods["racc_category"].map(categories["amount"])
+    by_weight = unit == "g"
+    seq, racc_g = foods["racc_weight_seq"], foods["racc_g"]
+    rules = [
+        ("racc_g", by_weight & (racc_g != amount),
+         "the category's amount in grams (reference_amounts.amount, unit g)", racc_g),
+        ("racc_weight_seq", by_weight & seq.notna(),
+         "no household measure for a reference amount given in grams", seq),
+        ("racc_g", ~by_weight & seq.notna() & racc_g.isna(),
+         "the reference amount in grams, converted with the racc_weight_seq measure", racc_g),
+        ("racc_g", ~by_weight & seq.isna() & racc_g.notna(),
+         "a racc_weight_seq saying which SR28 measure converts the volume to grams", racc_g),
+        ("racc_g", racc_g <= 0, "a reference amount of more than 0 g", racc_g),
+        ("label_serving_g", foods["label_serving_g"] <= 0, "a label serving of more than 0 g",
+         foods["label_serving_g"]),
+    ]  # fmt: skip
+    for column, mask, expected, values in rules:
+        _fail_first(path, mask, column, expected, values)
+
+
+def _check_calcium_absorption(data_dir: Path, resources: dict, tables: dict) -> None:
+    """Fractions are fractions (0 to 1); a food absorbs calcium only if it has some."""
+    path = data_dir / resources["calcium_absorption"]["path"]
+    table = tables["calcium_absorption"]
+    for column in ("fraction", "milk_fraction"):
+        _fail_first(path, (table[column] <= 0) | (table[column] > 1), column,
+                    "a fraction above 0 and no more than 1 (30% is 0.3)", table[column])  # fmt: skip
 
 
 DICTIONARY_MARKER = (

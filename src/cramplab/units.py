@@ -6,6 +6,8 @@ missing: NaN in, NaN out (a food with no analysed value is not a food with none)
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 IU_PER_UG_VITAMIN_D = 40.0  # 1 µg vitamin D = 40 IU (facts.md §3; NIH ODS)
@@ -38,3 +40,76 @@ def per_100_kcal(amount_per_100g, kcal_per_100g):
 def percent_of(amount, reference):
     """amount as a percentage of a reference amount (a Daily Value, an RDA, an AI)."""
     return amount / reference * 100.0
+
+
+# US customary volumes in mL (NIST). SR28's household measures are US customary; the reference
+# amounts' household measures (1 tbsp, 1 cup) are converted the same way, so a reference amount
+# of "1 tbsp" weighs what SR28's tablespoon of the food weighs.
+ML_PER_UNIT = {
+    "mL": 1.0,
+    "cup": 236.5882365,
+    "tbsp": 14.78676478125,
+    "tsp": 4.92892159375,
+    "fl oz": 29.5735295625,
+}
+_MEASURE = re.compile(
+    r"^(?:serving\s+)?(?:(?P<count>\d+(?:\.\d+)?)\s*)?(?P<unit>cup|tbsp|tablespoon|tsp|teaspoon|fl oz)\b"
+)
+_SPELLED = {"tablespoon": "tbsp", "teaspoon": "tsp"}
+
+
+def volume_ml(amount, unit: str):
+    """A volume in mL from an amount in mL, cup, tbsp, tsp or fl oz (US customary)."""
+    return amount * ML_PER_UNIT[unit]
+
+
+def measure_volume_ml(amount: float, description: str) -> float | None:
+    """The volume of an SR28 household measure (WEIGHT.txt Amount and Msre_Desc), or None.
+
+    measure_volume_ml(1, "cup, chopped") is one cup; (1, "serving 8 fl oz") is 8 fl oz;
+    (3, "oz") and (1, "medium") are not volumes, so None.
+    """
+    match = _MEASURE.match(description.strip())
+    if match is None:
+        return None
+    unit = _SPELLED.get(match["unit"], match["unit"])
+    count = float(match["count"]) if match["count"] else 1.0
+    return float(amount) * count * ML_PER_UNIT[unit]
+
+
+def grams_of_volume(volume, measure_g, measure_ml):
+    """Grams in a volume of a food, from the grams and the volume of one household measure."""
+    return volume * measure_g / measure_ml
+
+
+def label_percent_dv(percent, nutrient_id: str | None = None):
+    """%DV as a US Nutrition Facts label prints it (21 CFR 101.9(c)(8)(iii) and (d)(7)(ii)).
+
+    Vitamins and minerals: the nearest 2% up to and including 10%, the nearest 5% above 10% up
+    to and including 50%, the nearest 10% above 50%; halves round up. Sodium (a nutrient with a
+    Daily Reference Value, not a vitamin or mineral RDI): the nearest whole percent. Works on
+    numbers and arrays; NaN stays NaN.
+    """
+    percent = np.asarray(percent, dtype=float)
+    if nutrient_id == "sodium":
+        step = np.ones_like(percent)
+    else:
+        step = np.select([percent <= 10, percent <= 50], [2.0, 5.0], default=10.0)
+    rounded = np.floor(percent / step + 0.5) * step
+    return rounded if rounded.ndim else float(rounded)
+
+
+def shown_percent(percent, decimals: int = 1):
+    """%DV as the course prints it: rounded DOWN to `decimals` places.
+
+    The FDA's claim thresholds (10% and 20%) are whole numbers, so a value printed at or above a
+    threshold has reached it: 19.99 prints as 19.9, never as 20.0 beside "good source". The
+    small error (under 0.1 point) is always towards the less flattering side.
+    """
+    percent = np.asarray(percent, dtype=float)
+    scale = 10.0**decimals
+    shown = np.floor(percent * scale) / scale
+    # Floating point can land a hair above the value (x * 10 rounded up): step back then, so
+    # the printed figure is never more than the value itself.
+    shown = np.where(shown > percent, shown - 1 / scale, shown)
+    return shown if shown.ndim else float(shown)

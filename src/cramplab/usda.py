@@ -226,6 +226,8 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
     weight = release.weight.assign(seq=pd.to_numeric(release.weight["Seq"]))
     first = weight.sort_values(["NDB_No", "seq"]).drop_duplicates("NDB_No").set_index("NDB_No")
     ndb = abbrev["NDB_No"]
+    nlea = weight[weight["Msre_Desc"].str.contains("NLEA serving")].drop_duplicates("NDB_No")
+    nlea = nlea.set_index("NDB_No")
     serving_g = pd.to_numeric(first["Gm_Wgt"].reindex(ndb)).to_numpy()
     has_measure = ~np.isnan(serving_g)
     serving_desc = np.where(
@@ -247,6 +249,12 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
             "guide_term": np.nan,
             "fortified": abbrev["Shrt_Desc"].str.contains(r"\bFORT|\bENR", regex=True).to_numpy(),
             "leader_for": np.nan,
+            # SR28 has no reference amounts (foods.csv curates them); its NLEA servings it has.
+            "racc_category": np.nan,
+            "racc_weight_seq": pd.array([pd.NA] * len(ndb), dtype="Int64"),
+            "racc_g": np.nan,
+            "racc_note": np.nan,
+            "label_serving_g": pd.to_numeric(nlea["Gm_Wgt"].reindex(ndb)).to_numpy(),
         }
     )
     for column in (
@@ -258,6 +266,8 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
         "serving_desc",
         "guide_term",
         "leader_for",
+        "racc_category",
+        "racc_note",
     ):
         foods[column] = foods[column].astype("str")
 

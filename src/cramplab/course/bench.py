@@ -290,9 +290,14 @@ def rank_every_cramp_nutrient(data: CourseData) -> None:
         rank_foods(data, nutrient_id, "serving", top=None)
 
 
+def coverage_per_serving(data: CourseData) -> object:
+    """All of SR28 has no reference amounts, so its coverage is timed per household serving."""
+    return coverage(data, basis="serving")
+
+
 SCALE_STEPS: dict[str, Callable[[CourseData], object]] = {
     STEP_RANKING: rank_every_cramp_nutrient,
-    STEP_COVERAGE: coverage,
+    STEP_COVERAGE: coverage_per_serving,
     STEP_PLANNER: plan_menu,
 }
 

@@ -1,0 +1,45 @@
+"""Self-checks for notebook 03_food_sources."""
+
+from __future__ import annotations
+
+from cramplab import analysis
+from cramplab.checks.core import data, exercise, number, one_of, right, wrong
+
+__all__ = ["banana_rank_per_100g", "calcium_leader_per_serving"]
+
+
+@exercise
+def calcium_leader_per_serving(answer) -> None:
+    """Exercise 3.1: the food_id with the most calcium per serving."""
+    per_serving = analysis.amounts(data(), "serving")["calcium"]
+    expected = per_serving.idxmax()
+    given = one_of(
+        answer, per_serving.index, what="a food_id", allowed_name="the food_ids of data.foods"
+    )
+    if given != expected:
+        per_100g_leader = analysis.nutrient_matrix(data())["calcium"].idxmax()
+        if given == per_100g_leader:
+            wrong("that is the leader per 100 g; compare amounts per serving.")
+        wrong(f"{given!r} is not the food with the most calcium per serving.")
+    right(f"{expected} gives {per_serving[expected]:.0f} mg of calcium per serving.")
+
+
+@exercise
+def banana_rank_per_100g(answer) -> None:
+    """Exercise 3.2: the banana's potassium rank per 100 g (1 = richest)."""
+    ranked = analysis.rank_foods(data(), "potassium", "100 g", top=None)
+    expected = int(ranked.at["banana", "rank"])
+    per_serving = int(
+        analysis.rank_foods(data(), "potassium", "serving", top=None).at["banana", "rank"]
+    )
+    number(
+        answer,
+        expected,
+        what="the banana's rank per 100 g",
+        hints=[
+            (per_serving, "that is its rank per serving; use the '100 g' basis."),
+            (expected - 1, "ranks start at 1 for the richest food, not at 0."),
+        ],
+        hint="Rank the foods by potassium per 100 g, the richest first, and find the banana.",
+    )
+    right(f"per 100 g the banana ranks #{expected}; per serving it ranks #{per_serving}.")

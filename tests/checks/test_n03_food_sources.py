@@ -1,0 +1,35 @@
+"""Self-checks of notebook 03: every case of every check (see cases.py)."""
+
+import numpy as np
+import pandas as pd
+
+from cramplab import analysis, checks
+from cramplab.data import load
+
+from .cases import Case, generated_tests
+
+DATA = load()
+PER_SERVING = analysis.amounts(DATA, "serving")["calcium"]
+RANK = int(analysis.rank_foods(DATA, "potassium", "100 g", None).at["banana", "rank"])
+RANK_SERVING = int(analysis.rank_foods(DATA, "potassium", "serving", None).at["banana", "rank"])
+
+CASES = [
+    Case(
+        checks.calcium_leader_per_serving,
+        right=PER_SERVING.idxmax(),
+        equivalent=[np.str_(PER_SERVING.idxmax()), PER_SERVING.nlargest(1).index],
+        wrong=[PER_SERVING.drop(PER_SERVING.idxmax()).idxmax(), "milk_lowfat", "Milk"],
+        wrong_type=[PER_SERVING.max(), PER_SERVING.nlargest(2).index, PER_SERVING],
+    ),
+    Case(
+        checks.banana_rank_per_100g,
+        right=RANK,
+        equivalent=[float(RANK), np.int32(RANK), pd.Series([RANK], index=["banana"])],
+        wrong=[RANK_SERVING, RANK - 1, 1],
+        wrong_type=[f"#{RANK}", str(RANK), analysis.rank_foods(DATA, "potassium", "100 g")],
+    ),
+]
+
+test_unanswered_prints_one_line_and_carries_on, test_each_answer_gets_its_own_feedback = (
+    generated_tests(CASES)
+)
