@@ -353,6 +353,8 @@ def test_the_ul_is_defined_as_the_iom_defines_it():
     assert defining, "a notebook should define the UL in bold where supplements come up"
     for name in defining:
         assert IOM_UL in " ".join(texts[name].split()), f"{name} defines the UL in other words"
+
+
 # --- reference amounts and calcium absorption (issue #14) -----------------------------------
 
 

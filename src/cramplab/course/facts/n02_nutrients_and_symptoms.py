@@ -74,9 +74,10 @@ def _(c: Context):
 def _(c: Context):
     links = _links(c)
     against = links[links["evidence_grade"] == "contradicted"]
-    return list(zip(against["nutrient_id"], against["symptom_id"], against["guide_asserts"])) == [
-        ("magnesium", "nocturnal_leg_cramp", True)
-    ]
+    rows = zip(
+        against["nutrient_id"], against["symptom_id"], against["guide_asserts"], strict=True
+    )
+    return list(rows) == [("magnesium", "nocturnal_leg_cramp", True)]
 
 
 @FACTS.claim(
