@@ -36,7 +36,13 @@ def fresh_clone_files() -> list[str]:
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=CLONE.root, capture_output=True, check=True,
     ).stdout  # fmt: skip
-    return [name for name in listed.decode().split("\0") if name and (CLONE.root / name).exists()]
+    # Regular files only: a virtual environment or other folder left in the clone is not
+    # part of what a fresh clone holds.
+    return [
+        name
+        for name in listed.decode().split("\0")
+        if name and (CLONE.root / name).is_file() and not (CLONE.root / name).is_symlink()
+    ]
 
 
 def dependency_view(folder: Path) -> Path:
