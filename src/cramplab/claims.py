@@ -57,6 +57,7 @@ from cramplab.analysis import (
     serving_grams,
 )
 from cramplab.data import CourseData, split_list
+from cramplab.units import shown_percent
 
 # The amount of food a food claim is judged on: the FDA's reference amount (analysis.amounts).
 BASIS = "racc"
@@ -243,3 +244,18 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     counts = pd.crosstab(table["kind"], table["verdict"])
     present = [v for v in VERDICTS if v in counts.columns]
     return counts[present]
+
+
+def for_display(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """A table as the course prints it: %DV columns (names with "percent" or "pct") rounded
+    down (units.shown_percent, so no printed figure crosses a claim threshold it has not
+    reached), other numbers rounded to `decimals`."""
+    shown = table.copy()
+    for column in shown.columns:
+        if not pd.api.types.is_float_dtype(shown[column]):
+            continue
+        if "percent" in column or "pct" in column:
+            shown[column] = shown_percent(shown[column].to_numpy(), decimals)
+        else:
+            shown[column] = shown[column].round(decimals)
+    return shown

@@ -7,6 +7,7 @@ import pandas as pd
 
 from cramplab import analysis, claims
 from cramplab.course.facts import FACTS, Context
+from cramplab.units import shown_percent
 
 
 @cache
@@ -111,7 +112,7 @@ def _(c: Context):
     "potassium_leader_pct_racc", "the best %DV potassium per reference amount in the table"
 )
 def _(c: Context):
-    return float(analysis.percent_dv(c.data, "racc")["potassium"].max())
+    return float(shown_percent(analysis.percent_dv(c.data, "racc")["potassium"].max()))
 
 
 @FACTS.claim(
@@ -166,17 +167,22 @@ def _absorption(c: Context, food_id: str) -> pd.Series:
     return analysis.calcium_absorption_table(c.data, "racc", [food_id]).loc[food_id]
 
 
+def _shown(food_id: str, column: str):
+    """A %DV as the notebook's tables print it: rounded down (claims.for_display)."""
+    return lambda c: float(shown_percent(_absorption(c, food_id)[column]))
+
+
 FACTS.value("spinach_calcium_pct_racc", "cooked spinach, calcium %DV per reference amount")(
-    lambda c: float(_absorption(c, "spinach_cooked")["percent_dv"])
+    _shown("spinach_cooked", "percent_dv")
 )
 FACTS.value("spinach_calcium_milk_equivalent", "cooked spinach, calcium %DV as absorbed")(
-    lambda c: float(_absorption(c, "spinach_cooked")["milk_equivalent_pct_dv"])
+    _shown("spinach_cooked", "milk_equivalent_pct_dv")
 )
 FACTS.value("kale_calcium_pct_racc", "cooked kale, calcium %DV per reference amount")(
-    lambda c: float(_absorption(c, "kale_cooked")["percent_dv"])
+    _shown("kale_cooked", "percent_dv")
 )
 FACTS.value("kale_calcium_milk_equivalent", "cooked kale, calcium %DV as absorbed")(
-    lambda c: float(_absorption(c, "kale_cooked")["milk_equivalent_pct_dv"])
+    _shown("kale_cooked", "milk_equivalent_pct_dv")
 )
 
 
