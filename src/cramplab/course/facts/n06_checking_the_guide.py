@@ -233,3 +233,8 @@ def _(c: Context):
 @FACTS.value("distinct_not_good", "distinct named foods not a good source of anything claimed")
 def _(c: Context):
     return int((_distinct(c)["level"] == "neither").sum())
+
+
+@FACTS.value("distinct_no_data", "distinct named foods with no value for any nutrient claimed")
+def _(c: Context):
+    return int((_distinct(c)["level"] == "no data").sum())
