@@ -55,9 +55,9 @@ from cramplab.analysis import (
     daily_values,
     milk_equivalent_calcium_pct_dv,
     serving_grams,
+    shown_percent,
 )
 from cramplab.data import CourseData, split_list
-from cramplab.units import shown_percent
 
 # The amount of food a food claim is judged on: the FDA's reference amount (analysis.amounts).
 BASIS = "racc"
@@ -248,7 +248,7 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 def for_display(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """A table as the course prints it: %DV columns (names with "percent" or "pct") rounded
-    down (units.shown_percent, so no printed figure crosses a claim threshold it has not
+    down (analysis.shown_percent, so no printed figure crosses a claim threshold it has not
     reached), other numbers rounded to `decimals`."""
     shown = table.copy()
     for column in shown.columns:

@@ -7,7 +7,6 @@ import pandas as pd
 
 from cramplab import analysis, claims
 from cramplab.course.facts import FACTS, Context
-from cramplab.units import shown_percent
 
 
 @cache
@@ -112,7 +111,7 @@ def _(c: Context):
     "potassium_leader_pct_racc", "the best %DV potassium per reference amount in the table"
 )
 def _(c: Context):
-    return float(shown_percent(analysis.percent_dv(c.data, "racc")["potassium"].max()))
+    return float(analysis.shown_percent(analysis.percent_dv(c.data, "racc")["potassium"].max()))
 
 
 @FACTS.claim(
@@ -169,7 +168,7 @@ def _absorption(c: Context, food_id: str) -> pd.Series:
 
 def _shown(food_id: str, column: str):
     """A %DV as the notebook's tables print it: rounded down (claims.for_display)."""
-    return lambda c: float(shown_percent(_absorption(c, food_id)[column]))
+    return lambda c: float(analysis.shown_percent(_absorption(c, food_id)[column]))
 
 
 FACTS.value("spinach_calcium_pct_racc", "cooked spinach, calcium %DV per reference amount")(
