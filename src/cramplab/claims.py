@@ -247,8 +247,8 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def for_display(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
-    """A table as the course prints it: %DV columns (names with "percent" or "pct") rounded
-    down (analysis.shown_percent, so no printed figure crosses a claim threshold it has not
+    """A table as the course prints it: %DV columns (names with "percent" or "pct") by
+    analysis.shown_percent (rounded, but never up onto a claim threshold the value has not
     reached), other numbers rounded to `decimals`."""
     shown = table.copy()
     for column in shown.columns:

@@ -78,14 +78,7 @@ FACTS.value("racc_vegetables", "the reference amount of vegetables, g")(_racc("v
 FACTS.value("racc_milk", "the reference amount of milk, mL")(_racc("milk_drinks"))
 
 
-@FACTS.value("banana_serving_g", "grams in the household serving of a banana (medium)")
-def _(c: Context):
-    return float(c.data.foods.set_index("food_id").at["banana", "serving_g"])
-
-
-@FACTS.value("banana_racc_g", "grams in the banana's reference amount")
-def _(c: Context):
-    return float(c.data.foods.set_index("food_id").at["banana", "racc_g"])
+# banana_serving_g and banana_racc_g are notebook 03's facts, stated here too.
 
 
 @FACTS.value("potassium_dv", "the FDA Daily Value for potassium, mg")
@@ -129,7 +122,7 @@ def _(c: Context):
 
 
 @FACTS.claim(
-    "flip_examples",
+    "guide_flip_examples",
     "becomes an excellent source of magnesium",
     "the words the notebook names change as it says between serving and reference amount",
 )
@@ -167,7 +160,7 @@ def _absorption(c: Context, food_id: str) -> pd.Series:
 
 
 def _shown(food_id: str, column: str):
-    """A %DV as the notebook's tables print it: rounded down (claims.for_display)."""
+    """A %DV as the notebook's tables print it (claims.for_display)."""
     return lambda c: float(analysis.shown_percent(_absorption(c, food_id)[column]))
 
 
