@@ -42,7 +42,16 @@ def execute(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Not
     env adds variables to the kernel's environment (this process's own is left alone, so
     several notebooks can run at once with different settings).
     """
-    notebook = nbformat.read(path, as_version=4)
+    return execute_notebook(nbformat.read(path, as_version=4), path.parent, path.name, env=env)
+
+
+def execute_notebook(
+    notebook: nbformat.NotebookNode,
+    directory: Path,
+    name: str,
+    env: dict[str, str] | None = None,
+) -> tuple[nbformat.NotebookNode, float]:
+    """Execute an in-memory notebook (named name in messages) in directory; as execute()."""
     # IPC sockets: local only, and ipykernel does not warn about unencrypted TCP.
     socket_dir = tempfile.mkdtemp(prefix="cramplab-kernel-")
     manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{socket_dir}/ipc")
@@ -51,7 +60,7 @@ def execute(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Not
         km=manager,
         timeout=TIMEOUT_S,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(directory)}},
         record_timing=False,
     )
     start = time.perf_counter()
@@ -59,7 +68,7 @@ def execute(path: Path, env: dict[str, str] | None = None) -> tuple[nbformat.Not
         client.execute(env={**REPRODUCIBLE_ENV, **os.environ, **(env or {})})
     except CellExecutionError as error:
         cell = _failing_cell(notebook)
-        raise NotebookFailed(f"{path.name}, cell {cell}: {error.ename}: {error.evalue}") from None
+        raise NotebookFailed(f"{name}, cell {cell}: {error.ename}: {error.evalue}") from None
     finally:
         if manager.has_kernel:  # nbclient leaves a kernel it did not create running
             manager.shutdown_kernel(now=True)
