@@ -51,7 +51,7 @@ def test_tables_are_typed(data):
 def test_package_size_meets_the_brief(data):
     assert len(data.foods) >= 120
     assert len(data.nutrients) == 10
-    assert 25 <= len(data.guide_claims) <= 45
+    assert 25 <= len(data.guide_claims) <= 60
     assert len(data.food_nutrients) == len(data.foods) * len(data.nutrients)
 
 
@@ -141,13 +141,22 @@ def resource(name, change):
     return edit_descriptor(on_package)
 
 
+def first_row(name, column, value):
+    table = pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+    return int(np.flatnonzero(table[column] == value)[0]) + 1
+
+
 def first_data_claim_row():
-    claims = pd.read_csv(DATA_DIR / "guide_claims.csv", dtype=str, keep_default_na=False)
-    return int(np.flatnonzero(claims["check_against"] == "data")[0]) + 1
+    return first_row("guide_claims.csv", "check_against", "data")
 
 
 FOODS_ROWS = len((DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()) - 1
 CLAIM = first_data_claim_row()
+CONTRADICTED = first_row("guide_claims.csv", "evidence_verdict", "contradicted")
+SUPPORTED = first_row("guide_claims.csv", "evidence_verdict", "supported")
+NOT_ASSESSED = first_row("guide_claims.csv", "evidence_verdict", "not_assessed")
+MIXED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "mixed")
+STUDY_WITH_ESTIMATE = first_row("claim_studies.csv", "measure", "risk ratio")
 BAD_INPUT = {
     "missing file": (
         lambda folder: (folder / "symptoms.csv").unlink(),
@@ -173,7 +182,7 @@ BAD_INPUT = {
                 for number, line in enumerate(text.split("\n"))
             ),
         ),
-        r"cramp_factors\.csv, row 1: expected 8 comma-separated fields, found 9",
+        r"cramp_factors\.csv, row 1: expected 9 comma-separated fields, found 10",
     ),
     "non-numeric amount": (
         set_cell("food_nutrients.csv", 5, "amount", "12mg"),
@@ -344,6 +353,62 @@ BAD_INPUT = {
         set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
         rf"guide_claims\.csv, row {CLAIM}, column 'claimed_level': expected the level",
     ),
+    "contradicted without a study against": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", ""),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected the study "
+        r"against the claim",
+    ),
+    "a study against that the source does not cite": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "PMID 12345"),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs .* "
+        r"each also named in source, found 'PMID 12345'",
+    ),
+    "a study against named in words, not by DOI or PMID": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "Garrison 2020"),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs",
+    ),
+    "a study against for a supported claim": (
+        set_cell("guide_claims.csv", SUPPORTED, "evidence_against", "PMID 22963024"),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_against': expected no study "
+        r"against",
+    ),
+    "mixed grade without a study against": (
+        set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", ""),
+        rf"cramp_factors\.csv, row {MIXED_FACTOR}, column 'evidence_against': expected the study "
+        r"against the claim for a evidence_grade of contradicted or mixed",
+    ),
+    "supported without a certainty": (
+        set_cell("guide_claims.csv", SUPPORTED, "certainty", ""),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'certainty': expected a certainty",
+    ),
+    "a certainty for a claim not assessed": (
+        set_cell("guide_claims.csv", NOT_ASSESSED, "certainty", "low"),
+        rf"guide_claims\.csv, row {NOT_ASSESSED}, column 'certainty': expected no certainty",
+    ),
+    "a source naming a project file": (
+        set_cell("symptoms.csv", 2, "source", "facts.md section 4"),
+        r"symptoms\.csv, row 2, column 'source': expected a citation a reader can look up, not "
+        r"a project file, found 'facts\.md section 4'",
+    ),
+    "a note pointing at the course's reference list": (
+        set_cell("intake_references.csv", 3, "note", "not in the course's reference list"),
+        r"intake_references\.csv, row 3, column 'note': expected a citation a reader can look up",
+    ),
+    "an unknown verdict word": (
+        set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", "unsupported"),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_verdict': expected one of "
+        r"'supported', 'partly_supported', 'mixed', 'contradicted', 'no_evidence_found', "
+        r"'not_assessed', found 'unsupported'",
+    ),
+    "an estimate outside its interval": (
+        set_cell("claim_studies.csv", STUDY_WITH_ESTIMATE, "estimate", "2.5"),
+        rf"claim_studies\.csv, row {STUDY_WITH_ESTIMATE}, column 'estimate': expected an "
+        r"estimate inside its interval",
+    ),
+    "a study for a data claim": (
+        set_cell("claim_studies.csv", 1, "claim_id", "C23"),
+        r"claim_studies\.csv, row 1, column 'claim_id': expected a claim checked against evidence",
+    ),
 }
 
 
@@ -429,6 +494,80 @@ def test_data_dictionary_is_in_step_with_the_descriptor():
     generated = readme.split(DICTIONARY_MARKER)[1]
     expected = data_dictionary(read_datapackage()).split(DICTIONARY_MARKER)[1]
     assert generated == expected, "data/README.md is stale: run `python -m cramplab.data readme`"
+
+
+# --- rules the evidence tables keep (issue #14): pinned on the files themselves -------------
+
+# Words that point at this project's working material rather than a publication.
+PROJECT_FILES = ("facts.md", "/notes", "notes/", ".md", ".csv", ".ipynb", "data/",
+                 "reference list", "UNCONFIRMED", "cramplab")  # fmt: skip
+
+
+def cells(column):
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if column in table:
+            for number, value in enumerate(table[column], start=1):
+                yield path.name, number, value
+
+
+@pytest.mark.parametrize("column", ["source", "note"])
+def test_no_source_or_note_cell_names_project_material(column):
+    found = [
+        (name, row, value)
+        for name, row, value in cells(column)
+        if any(word.lower() in value.lower() for word in PROJECT_FILES)
+    ]
+    assert not found, f"{len(found)} {column} cells cite project material, e.g. {found[:3]}"
+
+
+def test_every_contradicted_verdict_or_grade_cites_a_study_against(data):
+    for table, column in [
+        (data.guide_claims, "evidence_verdict"),
+        (data.nutrient_symptoms, "evidence_grade"),
+        (data.cramp_factors, "evidence_grade"),
+    ]:
+        against = table[table[column] == "contradicted"]
+        assert len(against), f"the test needs a contradicted row in {column}"
+        for ids, source in zip(against["evidence_against"], against["source"], strict=True):
+            assert ids and all(i in source for i in ids.split(";")), (ids, source)
+
+
+def test_no_evidence_found_and_contradicted_stay_apart(data):
+    """Absence of evidence cites no study against; evidence against always does."""
+    nothing = data.guide_claims["evidence_verdict"].isin(["no_evidence_found", "not_assessed"])
+    assert nothing.any()
+    assert data.guide_claims.loc[nothing, "evidence_against"].isna().all()
+    assert data.guide_claims.loc[nothing, "certainty"].isna().all()
+
+
+IOM_UL = "likely to pose no risk of adverse health effects to almost all individuals"
+NOT_THE_UL = ("without risk of harm", "most a person can take", "safe upper limit", "safe limit")
+
+
+def course_texts():
+    """Every text where the course could define the UL: descriptor, READMEs, notebooks."""
+    yield "datapackage.json", (DATA_DIR / "datapackage.json").read_text(encoding="utf-8")
+    for path in [CLONE.root / "README.md", DATA_DIR / "README.md"]:
+        yield path.name, path.read_text(encoding="utf-8")
+    for path in sorted(CLONE.notebooks.glob("*.ipynb")):
+        yield path.name, path.read_text(encoding="utf-8")
+
+
+def test_the_ul_is_defined_as_the_iom_defines_it():
+    texts = dict(course_texts())
+    for name, text in texts.items():
+        for wrong in NOT_THE_UL:
+            assert wrong not in text.lower(), f"{name} defines the UL as {wrong!r}"
+    ul = next(
+        f for r in read_datapackage()["resources"] if r["name"] == "intake_references"
+        for f in r["schema"]["fields"] if f["name"] == "ul"
+    )  # fmt: skip
+    assert IOM_UL in ul["description"]
+    defining = [name for name, text in texts.items() if "Upper Intake Level (UL)**" in text]
+    assert defining, "a notebook should define the UL in bold where supplements come up"
+    for name in defining:
+        assert IOM_UL in " ".join(texts[name].split()), f"{name} defines the UL in other words"
 
 
 # --- reference amounts and calcium absorption (issue #14) -----------------------------------

@@ -75,6 +75,7 @@ class CourseData:
     symptoms: pd.DataFrame
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
+    claim_studies: pd.DataFrame
     cramp_factors: pd.DataFrame
     supplement_cautions: pd.DataFrame
 
@@ -564,6 +565,106 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
                 column=column,
                 found=claims[column].iloc[row - 1],
             )
+    _check_evidence_rules(data_dir, resources, tables)
+
+
+# --- evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ----------
+
+# A source cell must name something a reader can look up, never this project's working files.
+PROJECT_MATERIAL = re.compile(
+    r"facts\.md|\.md\b|\.csv\b|\.ipynb\b|\bdata/|\bnotes/|reference list|UNCONFIRMED",
+    re.IGNORECASE,
+)
+# How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
+STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
+# Verdicts (guide_claims) and grades (the other two tables) that need, allow or forbid a cited
+# study against, and the verdicts that carry a certainty.
+NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
+MAY_CITE_STUDY_AGAINST = {"partly_supported"}
+NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
+EVIDENCE_TABLES = {
+    "guide_claims": "evidence_verdict",
+    "nutrient_symptoms": "evidence_grade",
+    "cramp_factors": "evidence_grade",
+}
+SOURCE_TABLES = [
+    "intake_references", "symptoms", "nutrient_symptoms", "guide_claims", "claim_studies",
+    "cramp_factors", "supplement_cautions",
+]  # fmt: skip
+
+
+def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None:
+    """The evidence scale's rules: a verdict against a claim cites the study against it, a
+    certainty goes with the verdicts that have one, and sources name real publications."""
+
+    def fail(name, mask, column, expected):
+        row = _first_row(mask)
+        raise DataError(
+            data_dir / resources[name]["path"],
+            expected,
+            row=row,
+            column=column,
+            found=tables[name][column].iloc[row - 1],
+        )
+
+    for name in SOURCE_TABLES:
+        for column in ("source", "note"):
+            if column not in tables[name]:
+                continue
+            cited = tables[name][column].fillna("")
+            project = cited.str.contains(PROJECT_MATERIAL)
+            if project.any():
+                fail(name, project, column, "a citation a reader can look up, not a project file")
+    for name, column in EVIDENCE_TABLES.items():
+        table = tables[name]
+        verdict = table[column]
+        against = table["evidence_against"]
+        cited = [
+            bool(ids) and all(STUDY_ID.fullmatch(i) and i in source for i in ids)
+            for ids, source in zip(against.map(split_list), table["source"], strict=True)
+        ]
+        needs = verdict.isin(NEEDS_STUDY_AGAINST)
+        allowed = needs | verdict.isin(MAY_CITE_STUDY_AGAINST)
+        if (needs & against.isna()).any():
+            fail(name, needs & against.isna(), "evidence_against",
+                 f"the study against the claim for a {column} of contradicted or mixed")  # fmt: skip
+        if (~allowed & against.notna()).any():
+            fail(name, ~allowed & against.notna(), "evidence_against",
+                 f"no study against for this {column} (only contradicted, mixed or "
+                 "partly_supported cite one)")  # fmt: skip
+        unnamed = against.notna() & ~pd.Series(cited, index=table.index)
+        if unnamed.any():
+            fail(name, unnamed, "evidence_against",
+                 "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also "
+                 "named in source")  # fmt: skip
+    claims = tables["guide_claims"]
+    needs = claims["evidence_verdict"].isin(NEEDS_CERTAINTY)
+    if (needs & claims["certainty"].isna()).any():
+        fail("guide_claims", needs & claims["certainty"].isna(), "certainty",
+             "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed "
+             "or contradicted")  # fmt: skip
+    if (~needs & claims["certainty"].notna()).any():
+        fail("guide_claims", ~needs & claims["certainty"].notna(), "certainty",
+             "no certainty for this verdict (partly supported claims rate each part in the "
+             "summary; no_evidence_found and not_assessed have nothing to rate)")  # fmt: skip
+    studies = tables["claim_studies"]
+    by_data = studies["claim_id"].map(claims.set_index("claim_id")["check_against"]) == "data"
+    if by_data.any():
+        fail("claim_studies", by_data, "claim_id",
+             "a claim checked against evidence (data claims cite no studies)")  # fmt: skip
+    numbers = studies[["estimate", "ci_low", "ci_high"]]
+    partial = numbers.notna().any(axis=1) & (
+        numbers.isna().any(axis=1) | studies["measure"].isna()
+    )
+    if partial.any():
+        fail("claim_studies", partial, "estimate",
+             "a measure, an estimate and both ends of its interval, or none of them")  # fmt: skip
+    outside = (studies["ci_low"] > studies["estimate"]) | (
+        studies["estimate"] > studies["ci_high"]
+    )
+    if outside.any():
+        fail("claim_studies", outside, "estimate",
+             "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
 
 
 def _fail_first(path, mask: pd.Series, column: str, expected: str, values: pd.Series) -> None:
