@@ -252,18 +252,14 @@ def measure_make_figures(notebooks: list[Path], repeats: int, measured: Measured
 def run_make_figures_into_temporary_directory(notebooks: list[Path]) -> None:
     """What `make figures` does, written to a temporary directory instead of figures/."""
     # Imported here: only this part needs matplotlib in the bench's own process.
-    from cramplab.course.figures import CATALOGUE, catalogue, regenerate
-    from cramplab.course.handout import build_handout
-    from cramplab.plotting import write_atomically
+    from cramplab.course.figures import regenerate
 
     with tempfile.TemporaryDirectory(prefix="cramplab-bench-figures-") as target:
         target = Path(target)
         with contextlib.redirect_stdout(
             io.StringIO()
         ):  # its per-notebook lines would break the table
-            regenerate(target, notebooks)
-        write_atomically(target / CATALOGUE, catalogue(target).encode("utf-8"))
-        build_handout(target)
+            regenerate(target, notebooks)  # the catalogue and the handout too
 
 
 # --- scale ----------------------------------------------------------------------------------
