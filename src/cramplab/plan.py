@@ -3,8 +3,10 @@
 The model, in words:
 
 * Decisions: how many half portions of each food to eat. A portion is a household measure
-  (data/portion_caps.csv: 1 cup of milk, 1 oz of fish, 1 tsp of cod liver oil ...), and each
-  food has a cap, the most portions a person would eat of it in a day.
+  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 tsp of cod liver oil ...), and each
+  food has a cap, the most portions a person would eat of it in a day; a kind of food has
+  one too (data/portion_categories.csv, max_caps), and a young child eats a share of the
+  adult caps (energy_bands.portion_scale).
 * Constraints:
   - each cramp nutrient reaches its target (the RDA or AI of a life stage, or the FDA Daily
     Value), sodium its AI;
@@ -16,9 +18,12 @@ The model, in words:
   - advice for the life stage: fish within the FDA/EPA weekly amounts, as a day's share of a
     week (data/fish_advice.csv);
   - a diet pattern leaves out foods by what they contain (data/food_attributes.csv).
-* Objective: the fewest distinct foods ("a short shopping list"); among menus with as few
-  foods, the one with the least energy. objective="calories" asks instead for the least
-  energy, whatever the number of foods.
+* Objective (objective="size", the default): the smallest menu. Each food counts as the
+  share of its daily cap that is eaten (its whole cap counts 1), and the sum is made as small
+  as possible: few foods, moderate portions, energy near the floor of the band. This is the
+  linear relaxation of "the fewest foods", so it solves quickly, and exactly, even on all of
+  SR28. objective="foods" counts distinct foods instead (then the least energy for those
+  foods; slow on all of SR28); objective="calories" asks for the least energy in the band.
 
 Missing values: a food whose amount of a targeted nutrient is missing counts 0 toward that
 target (the menu never relies on an unknown amount); a food whose energy or limited nutrient is
