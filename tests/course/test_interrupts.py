@@ -278,14 +278,15 @@ def student_leftovers(clone) -> list[str]:
     return [p.name for p in clone.root.glob(".student*")]
 
 
-def writing_has_begun(clone):
-    return lambda: bool(student_leftovers(clone))
+def running_notebooks(command):
+    """make student runs each notebook before it writes anything: a kernel is up."""
+    return lambda: bool(command.kernel_folders(running_only=True))
 
 
 @pytest.mark.parametrize(
     ("moment", "signum", "to"),
-    [("start", signal.SIGTERM, "make"), ("writing", signal.SIGINT, "group")],
-    ids=["sigterm at start", "ctrl-c while writing"],
+    [("start", signal.SIGTERM, "make"), ("running", signal.SIGINT, "group")],
+    ids=["sigterm at start", "ctrl-c while notebooks run"],
 )
 def test_an_interrupted_make_student_leaves_the_old_edition_or_the_new(
     start, clone, editions, moment, signum, to
@@ -295,7 +296,7 @@ def test_an_interrupted_make_student_leaves_the_old_edition_or_the_new(
     if moment == "start":
         command.wait_until(lambda: command.python() is not None, "Python process")
     else:
-        command.wait_until(writing_has_begun(clone), "the new folder", processes=False)
+        command.wait_until(running_notebooks(command), "a kernel")
     sent = command.signal(signum, to=to)
     assert_stopped_in_time(command, sent)
     assert snapshot(clone.student) in (old, new)
@@ -305,7 +306,7 @@ def test_an_interrupted_make_student_leaves_the_old_edition_or_the_new(
 def test_a_killed_make_student_leaves_one_edition_and_the_next_run_tidies(start, clone, editions):
     old, new = editions
     killed = start("student")
-    killed.wait_until(writing_has_begun(clone), "the new folder", processes=False)
+    killed.wait_until(running_notebooks(killed), "a kernel")
     killed.signal(signal.SIGKILL, to="python")
     killed.wait()
     assert snapshot(clone.student) in (old, new)
