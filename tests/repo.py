@@ -21,7 +21,10 @@ def copy_clone(destination: Path) -> Clone:
         cwd=CLONE.root, capture_output=True, check=True,
     ).stdout  # fmt: skip
     for name in listed.decode().split("\0"):
-        if name and (CLONE.root / name).is_file():
+        # Regular files only: a virtual environment or other folder left in the clone is
+        # not part of what a fresh clone holds.
+        source = CLONE.root / name
+        if name and source.is_file() and not source.is_symlink():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(CLONE.root / name, destination / name)
     return Clone(destination)

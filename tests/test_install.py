@@ -20,29 +20,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from repo import CLONE
+from repo import CLONE, copy_clone
 
 from cramplab.data import CourseData, read_datapackage
 
 NOTEBOOK = "03_food_sources.ipynb"  # loads data, ranks foods, draws figures: a real lesson
 # Settings a Binder user does not have: the test run's own, which must not leak in.
 TEST_SETTINGS = ("CRAMPLAB_DATA", "CRAMPLAB_FIGURES_MODE", "CRAMPLAB_FIGURES_DIR", "PYTHONPATH")
-
-
-def fresh_clone_files() -> list[str]:
-    if shutil.which("git") is None or not (CLONE.root / ".git").exists():
-        pytest.skip("needs git and a git checkout to know which files a fresh clone holds")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=CLONE.root, capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    # Regular files only: a virtual environment or other folder left in the clone is not
-    # part of what a fresh clone holds.
-    return [
-        name
-        for name in listed.decode().split("\0")
-        if name and (CLONE.root / name).is_file() and not (CLONE.root / name).is_symlink()
-    ]
 
 
 def dependency_view(folder: Path) -> Path:
@@ -69,11 +53,7 @@ def clean_environment(venv: Path) -> dict[str, str]:
 def installed(tmp_path_factory):
     """(clone copy, wheel, fresh venv, environment) after Binder's install step ran."""
     root = tmp_path_factory.mktemp("install")
-    clone = root / "clone"
-    for name in fresh_clone_files():
-        target = clone / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(CLONE.root / name, target)
+    clone = copy_clone(root / "clone").root
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = subprocess.run(

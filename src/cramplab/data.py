@@ -610,14 +610,8 @@ def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None
     certainty goes with the verdicts that have one, and sources name real publications."""
 
     def fail(name, mask, column, expected):
-        row = _first_row(mask)
-        raise DataError(
-            data_dir / resources[name]["path"],
-            expected,
-            row=row,
-            column=column,
-            found=tables[name][column].iloc[row - 1],
-        )
+        path = data_dir / resources[name]["path"]
+        _fail_first(path, mask, column, expected, tables[name][column])
 
     for name in SOURCE_TABLES:
         for column in ("source", "note"):
@@ -683,14 +677,8 @@ def _check_planner_tables(data_dir: Path, resources: dict, tables: dict) -> None
     """The planner's tables cover every food and life stage, and agree on units."""
 
     def fail(name, mask, column, expected):
-        row = _first_row(mask)
-        raise DataError(
-            data_dir / resources[name]["path"],
-            expected,
-            row=row,
-            column=column,
-            found=tables[name][column].iloc[row - 1],
-        )
+        path = data_dir / resources[name]["path"]
+        _fail_first(path, mask, column, expected, tables[name][column])
 
     foods = tables["foods"]["food_id"]
     for name in ("food_attributes", "portion_caps"):
