@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH := 0
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout test lint lab notebooks student bench lock format clean
+.PHONY: help figures handout site test lint lab notebooks student bench lock format clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "Installing the locked environment into $(VENV) ..."
 	@$(BIN)/python -m uv pip sync --quiet --python $(BIN)/python requirements.lock
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
+	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
+	@$(BIN)/python -m cramplab.course.mermaid
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
@@ -37,16 +40,19 @@ figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
 	@$(BIN)/python -m cramplab.course.handout
 
-test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on every notebook
-	@$(BIN)/python -m pytest -n 2 --dist loadfile
+site: $(STAMP)  ## Build the course website into build/site from the stored outputs (offline)
+	@$(BIN)/python -m cramplab.course.site
+
+test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict), browser tests
+	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
-	@$(BIN)/ruff check src tests notebooks conftest.py
-	@$(BIN)/ruff format --check src tests notebooks conftest.py
+	@$(BIN)/ruff check src tests notebooks site conftest.py
+	@$(BIN)/ruff format --check src tests notebooks site conftest.py
 
 format: $(STAMP)  ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix src tests notebooks conftest.py
-	@$(BIN)/ruff format src tests notebooks conftest.py
+	@$(BIN)/ruff check --fix src tests notebooks site conftest.py
+	@$(BIN)/ruff format src tests notebooks site conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token)
 	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
