@@ -161,20 +161,21 @@ def near_thresholds():
 
 def test_printed_percent_never_crosses_a_threshold_its_value_has_not_reached():
     values = near_thresholds()
-    printed = [float(f"{v:.1f}") for v in units.shown_percent(values)]
+    printed = [float(f"{v:.1f}") for v in analysis.shown_percent(values)]
     words = analysis.claim_level(pd.Series(values))
     printed_words = analysis.claim_level(pd.Series(printed))
     assert (words == printed_words).all()
-    assert f"{units.shown_percent(19.99):.1f}" == "19.9"
-    assert all(p <= v for p, v in zip(printed, values, strict=True))
+    assert f"{analysis.shown_percent(19.99):.1f}" == "19.9"
+    assert f"{analysis.shown_percent(10.66):.1f}" == "10.7"  # elsewhere it rounds as usual
+    assert all(abs(p - v) < 0.1 for p, v in zip(printed, values, strict=True))
 
 
-def test_shown_percent_dv_is_the_unrounded_value_rounded_down(bases):
+def test_shown_percent_dv_is_within_a_decimal_of_the_unrounded_value(bases):
     shown = analysis.shown_percent_dv(bases, "racc")
     exact = analysis.percent_dv(bases, "racc")
     gap = (exact - shown).stack().dropna()
     assert len(gap)
-    assert ((gap >= 0) & (gap < 0.1)).all()
+    assert (gap.abs() < 0.1).all()
 
 
 def test_a_label_rounds_percent_dv_by_the_regulation_steps():

@@ -12,8 +12,9 @@ and "excellent source" are defined per RACC (21 CFR 101.54), so everything the c
 it for "serving" or "100 g".
 
 Rounding at a threshold, one rule: a claim word is decided on the unrounded %DV
-(claim_level), and the course prints %DV rounded down (units.shown_percent), so no printed
-figure reads 20.0% beside "good source". units.label_percent_dv shows how a label would
+(claim_level), and the course prints %DV to one decimal but never rounds a value up onto a
+threshold it has not reached (shown_percent), so no printed figure reads 20.0% beside "good
+source". units.label_percent_dv shows how a label would
 round the same value (21 CFR 101.9(c)(8)(iii)); a label's rounded figure decides nothing here.
 """
 
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cramplab.data import CourseData
-from cramplab.units import per_100_kcal, per_serving, percent_of, shown_percent
+from cramplab.units import per_100_kcal, per_serving, percent_of
 
 # FDA nutrient content claims per reference amount (21 CFR 101.54): at least 10% of the
 # Daily Value is a "good source", at least 20% is "high in", "rich in", "excellent source".
@@ -119,12 +120,32 @@ def daily_values(data: CourseData) -> pd.Series:
 def percent_dv(data: CourseData, basis: str = "serving") -> pd.DataFrame:
     """Percent of the Daily Value on a basis (see amounts) for every nutrient with a DV.
 
-    Unrounded: print it with units.shown_percent so the printed figure never crosses a claim
+    Unrounded: print it with shown_percent so the printed figure never crosses a claim
     threshold that the value itself has not reached. percent_dv(data, "racc") is the figure
     the FDA's claim words are judged on.
     """
     dv = daily_values(data)
     return percent_of(amounts(data, basis)[dv.index], dv)
+
+
+def shown_percent(percent, decimals: int = 1):
+    """%DV as the course prints it: rounded to `decimals` places (halves up), except that a
+    value below a claim threshold (10% or 20%) that would round up onto it is rounded down.
+
+    So 19.99 prints as 19.9, never 20.0 beside "good source", while 10.66 prints as 10.7. A
+    value at or above a threshold never prints below it, because the thresholds are whole
+    numbers. Numbers or arrays; NaN stays NaN.
+    """
+    percent = np.asarray(percent, dtype=float)
+    scale = 10.0**decimals
+    rounded = np.floor(percent * scale + 0.5) / scale
+    down = np.floor(percent * scale) / scale
+    down = np.where(down > percent, down - 1 / scale, down)  # floating point can land above
+    crosses = np.zeros(percent.shape, dtype=bool)
+    for threshold in (GOOD_SOURCE_PCT, EXCELLENT_SOURCE_PCT):
+        crosses |= (percent < threshold) & (rounded >= threshold)
+    shown = np.where(crosses, down, rounded)
+    return shown if shown.ndim else float(shown)
 
 
 def claim_level(percent) -> pd.Series:
@@ -252,7 +273,7 @@ def basis_changes(
 
 
 def shown_percent_dv(data: CourseData, basis: str = "racc", decimals: int = 1) -> pd.DataFrame:
-    """%DV as the course prints it: rounded down, so no figure crosses a claim threshold."""
+    """%DV as the course prints it (shown_percent): never rounded up onto a claim threshold."""
     pdv = percent_dv(data, basis)
     return pd.DataFrame(
         shown_percent(pdv.to_numpy(), decimals), index=pdv.index, columns=pdv.columns
@@ -283,7 +304,9 @@ def milk_equivalent_calcium_pct_dv(data: CourseData, basis: str = "racc") -> pd.
     27.6% for milk) keeps under a fifth of it, and milk itself scores its plain %DV. This
     is the %DV of milk calcium that would be absorbed as well: judge it against the same 10%
     and 20% lines to ask "is this a good source of calcium the body can use?". NaN where no
-    absorption figure exists. It is the course's teaching measure, not an FDA rule.
+    absorption figure exists. It is the course's teaching measure, not an FDA rule. Fractions
+    fall as the calcium load rises, and tabulated ones are adjusted to the load studied
+    (calcium_absorption.calcium_load_mg): far from that load the result is approximate.
     """
     pdv = percent_dv(data, basis)["calcium"]
     table = absorption(data).reindex(pdv.index)

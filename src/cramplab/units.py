@@ -97,19 +97,3 @@ def label_percent_dv(percent, nutrient_id: str | None = None):
         step = np.select([percent <= 10, percent <= 50], [2.0, 5.0], default=10.0)
     rounded = np.floor(percent / step + 0.5) * step
     return rounded if rounded.ndim else float(rounded)
-
-
-def shown_percent(percent, decimals: int = 1):
-    """%DV as the course prints it: rounded DOWN to `decimals` places.
-
-    The FDA's claim thresholds (10% and 20%) are whole numbers, so a value printed at or above a
-    threshold has reached it: 19.99 prints as 19.9, never as 20.0 beside "good source". The
-    small error (under 0.1 point) is always towards the less flattering side.
-    """
-    percent = np.asarray(percent, dtype=float)
-    scale = 10.0**decimals
-    shown = np.floor(percent * scale) / scale
-    # Floating point can land a hair above the value (x * 10 rounded up): step back then, so
-    # the printed figure is never more than the value itself.
-    shown = np.where(shown > percent, shown - 1 / scale, shown)
-    return shown if shown.ndim else float(shown)

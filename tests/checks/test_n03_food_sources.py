@@ -13,6 +13,10 @@ PER_SERVING = analysis.amounts(DATA, "serving")["calcium"]
 RANK = int(analysis.rank_foods(DATA, "potassium", "100 g", None).at["banana", "rank"])
 RANK_SERVING = int(analysis.rank_foods(DATA, "potassium", "serving", None).at["banana", "rank"])
 
+PER_GRAM = analysis.nutrient_matrix(DATA).at["banana", "potassium"] / 100
+GRAMS = 0.10 * analysis.daily_values(DATA)["potassium"] / PER_GRAM
+RACC_G = analysis.serving_grams(DATA, "racc")["banana"]
+
 CASES = [
     Case(
         checks.calcium_leader_per_serving,
@@ -27,6 +31,13 @@ CASES = [
         equivalent=[float(RANK), np.int32(RANK), pd.Series([RANK], index=["banana"])],
         wrong=[RANK_SERVING, RANK - 1, 1],
         wrong_type=[f"#{RANK}", str(RANK), analysis.rank_foods(DATA, "potassium", "100 g")],
+    ),
+    Case(
+        checks.banana_grams_for_good_source,
+        right=GRAMS,
+        equivalent=[round(GRAMS, 1), np.float32(GRAMS), pd.Series([GRAMS])],
+        wrong=[RACC_G, GRAMS * 100, GRAMS / 2, 10],
+        wrong_type=[f"{GRAMS:.0f} g", {"banana": GRAMS}, analysis.percent_dv(DATA, "racc")],
     ),
 ]
 

@@ -15,6 +15,9 @@ TARGET = analysis.intake_targets(DATA, "female_71_plus")["calcium"]
 MILK = analysis.amounts(DATA, "serving").at["milk_lowfat", "calcium"]
 PERCENT = MILK / TARGET * 100
 
+CUP = analysis.amounts(DATA, "serving").at["spinach_cooked", "calcium"]
+ABSORBED = analysis.absorbed_calcium(DATA, "serving")["spinach_cooked"]
+
 CASES = [
     Case(
         checks.excellent_for_three,
@@ -33,6 +36,13 @@ CASES = [
             {"calcium": PERCENT},
             analysis.intake_targets(DATA, "female_71_plus"),
         ],
+    ),
+    Case(
+        checks.spinach_absorbed_per_serving,
+        right=ABSORBED,
+        equivalent=[round(ABSORBED, 2), np.float32(ABSORBED), np.array([ABSORBED])],
+        wrong=[CUP, ABSORBED * 100, analysis.absorbed_calcium(DATA, "racc")["spinach_cooked"]],
+        wrong_type=[f"{ABSORBED:.0f} mg", {"spinach": ABSORBED}, DATA.calcium_absorption],
     ),
 ]
 

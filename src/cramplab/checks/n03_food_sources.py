@@ -5,7 +5,7 @@ from __future__ import annotations
 from cramplab import analysis
 from cramplab.checks.core import data, exercise, number, one_of, right, wrong
 
-__all__ = ["banana_rank_per_100g", "calcium_leader_per_serving"]
+__all__ = ["banana_grams_for_good_source", "banana_rank_per_100g", "calcium_leader_per_serving"]
 
 
 @exercise
@@ -26,7 +26,7 @@ def calcium_leader_per_serving(answer) -> None:
 
 @exercise
 def banana_rank_per_100g(answer) -> None:
-    """Exercise 3.2: the banana's potassium rank per 100 g (1 = richest)."""
+    """Exercise 3.3: the banana's potassium rank per 100 g (1 = richest)."""
     ranked = analysis.rank_foods(data(), "potassium", "100 g", top=None)
     expected = int(ranked.at["banana", "rank"])
     per_serving = int(
@@ -43,3 +43,33 @@ def banana_rank_per_100g(answer) -> None:
         hint="Rank the foods by potassium per 100 g, the richest first, and find the banana.",
     )
     right(f"per 100 g the banana ranks #{expected}; per serving it ranks #{per_serving}.")
+
+
+@exercise
+def banana_grams_for_good_source(answer) -> None:
+    """Exercise 3.2: grams of banana that give exactly 10% of the potassium Daily Value."""
+    per_gram = analysis.nutrient_matrix(data()).at["banana", "potassium"] / 100
+    daily_value = analysis.daily_values(data())["potassium"]
+    expected = analysis.GOOD_SOURCE_PCT / 100 * daily_value / per_gram
+    grams = {
+        basis: analysis.serving_grams(data(), basis)["banana"] for basis in ("serving", "racc")
+    }
+    number(
+        answer,
+        expected,
+        what="the grams of banana that give 10% of the potassium Daily Value",
+        rel=1e-3,
+        hints=[
+            (
+                grams["racc"],
+                "that is the reference amount; find the grams where %DV is exactly 10.",
+            ),
+            (grams["serving"], "that is a medium banana; find the grams where %DV is exactly 10."),
+            (expected * 100, "divide the mg of potassium by 100 g to get mg per gram first."),
+        ],
+        hint="Take 10% of the Daily Value in mg, then divide by the mg of potassium per gram.",
+    )
+    right(
+        f"{expected:.0f} g of banana give 10% DV: more than a medium banana "
+        f"({grams['serving']:.0f} g), less than the reference amount ({grams['racc']:.0f} g)."
+    )

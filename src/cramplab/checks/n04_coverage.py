@@ -5,7 +5,7 @@ from __future__ import annotations
 from cramplab import analysis
 from cramplab.checks.core import data, exercise, number, right, same_items
 
-__all__ = ["excellent_for_three", "milk_for_a_woman_over_70"]
+__all__ = ["excellent_for_three", "milk_for_a_woman_over_70", "spinach_absorbed_per_serving"]
 
 
 @exercise
@@ -37,7 +37,7 @@ def excellent_for_three(answer) -> None:
 
 @exercise
 def milk_for_a_woman_over_70(answer) -> None:
-    """Exercise 4.2: % of a woman over 70's calcium target in one serving of lowfat milk."""
+    """Exercise 4.4: % of a woman over 70's calcium target in one serving of lowfat milk."""
     target = analysis.intake_targets(data(), "female_71_plus")["calcium"]
     milk = analysis.amounts(data(), "serving").at["milk_lowfat", "calcium"]
     daily_value = analysis.daily_values(data())["calcium"]
@@ -57,3 +57,31 @@ def milk_for_a_woman_over_70(answer) -> None:
         hint="Compare one serving of milk with the calcium target of female_71_plus.",
     )
     right(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")
+
+
+@exercise
+def spinach_absorbed_per_serving(answer) -> None:
+    """Exercise 4.2: mg of calcium absorbed from one household serving of cooked spinach."""
+    expected = analysis.absorbed_calcium(data(), "serving")["spinach_cooked"]
+    content = analysis.amounts(data(), "serving").at["spinach_cooked", "calcium"]
+    per_racc = analysis.absorbed_calcium(data(), "racc")["spinach_cooked"]
+    figures = analysis.absorption(data()).loc["spinach_cooked"]
+    number(
+        answer,
+        expected,
+        what="the calcium absorbed from a cup of cooked spinach, in mg",
+        rel=1e-3,
+        hints=[
+            (content, "that is the calcium in the cup; only a fraction of it is absorbed."),
+            (per_racc, "that is per reference amount; the exercise asks per household serving."),
+            (
+                content * figures["milk_fraction"],
+                "that uses milk's fraction; use spinach's own (column fraction).",
+            ),
+        ],
+        hint="Multiply the calcium in one household serving by spinach's fraction absorbed.",
+    )
+    right(
+        f"about {expected:.0f} mg of the cup's {content:.0f} mg is absorbed "
+        f"({figures['fraction']:.1%} against {figures['milk_fraction']:.1%} for milk)."
+    )
