@@ -34,6 +34,7 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
 MERMAID_TIMEOUT_MS = 15_000
+BUILD_TIMEOUT_S = 300
 
 COLLECT = """() => ({
   images: [...document.images].map(i => ({
@@ -69,17 +70,28 @@ class Crawl:
             pytest.fail("\n".join(self.problems[check]), pytrace=False)
 
 
-def build_site(out: Path) -> Path:
-    """`make site`'s own command, into out."""
-    result = subprocess.run(
-        [sys.executable, "-m", "cramplab.course.site", str(out)],
-        cwd=CLONE.root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"make site failed:\n{result.stdout}{result.stderr}"
-    return out
+class Build:
+    """`make site`'s own command, into out, running in the background until wait()."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.log = out, out.with_name(f"{out.name}.log")
+        with self.log.open("w") as log:  # Popen keeps its own descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cramplab.course.site", str(out)],
+                cwd=CLONE.root,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait(self) -> Path:
+        status = self.process.wait(timeout=BUILD_TIMEOUT_S)
+        assert status == 0, f"make site failed:\n{self.log.read_text()}"
+        return self.out
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +107,16 @@ def work_folder():
 def site(work_folder) -> Path:
     if importlib.util.find_spec("myst_nb") is None:
         cannot_run("the site needs Sphinx and MyST-NB: `make test` installs the locked ones")
-    return build_site(work_folder / "site")
+    return Build(work_folder / "site").wait()
+
+
+@pytest.fixture(scope="module")
+def second_build(site, work_folder):
+    """Another build, for test_two_builds_give_the_same_files: it starts once the first is
+    done and runs while the crawl browses the first."""
+    build = Build(work_folder / "again")
+    yield build
+    build.stop()
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +132,7 @@ def base_url(site):
 
 
 @pytest.fixture(scope="module")
-def crawl(browser, site, base_url, screenshots, page_log) -> Crawl:
+def crawl(browser, site, second_build, base_url, screenshots, page_log) -> Crawl:
     """Visit every page once (one browser page, reused) and record what each check needs."""
     result = Crawl(base_url)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -238,8 +259,8 @@ def status(url: str) -> int:
         return error.code
 
 
-def test_two_builds_give_the_same_files(site, work_folder):
-    again = build_site(work_folder / "again")
+def test_two_builds_give_the_same_files(site, second_build):
+    again = second_build.wait()
     files = sorted(p.relative_to(site) for p in site.rglob("*"))
     assert files == sorted(p.relative_to(again) for p in again.rglob("*"))
     regular = [f for f in files if (site / f).is_file()]
