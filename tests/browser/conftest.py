@@ -31,11 +31,15 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = CLONE.root / "build" / "screenshots"
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Without a browser, each test that needs one skips (in CI: fails) before its fixtures
+    start, and pytest's summary folds them into one line with the reason."""
+    if "browser" in item.fixturenames and (problem := missing_browser()):
+        cannot_run(problem)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    problem = missing_browser()
-    if problem:
-        cannot_run(problem)
     from playwright.sync_api import sync_playwright
 
     # Chromium writes crash-report settings and a dconf cache under $HOME: a temp dir instead.
