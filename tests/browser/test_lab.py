@@ -238,6 +238,9 @@ OPEN = """async ([path, kernel]) => {
   await panel.context.ready;
   await panel.revealed;
   await Promise.all(panel.content.widgets.map(cell => cell.ready));
+  // The session with the kernel too: a panel closed while its session is still being made
+  // throws "Disposed" into the page.
+  await panel.sessionContext.ready;
   window.__panels[path] = panel;
 }"""
 
