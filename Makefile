@@ -11,9 +11,12 @@ export SOURCE_DATE_EPOCH := 0
 
 # Jupyter refuses to run as root unless told; containers and some classroom machines run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# make lab opens the student edition; make lab EDITION=instructor the one with solutions.
+EDITION ?= student
+LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout site test lint lab notebooks student bench lock format clean
+.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,19 +34,22 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
 	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
-	@$(BIN)/python -m cramplab.course.mermaid
+	@$(BIN)/python -m cramplab.course mermaid
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
-	@$(BIN)/python -m cramplab.course.figures
+	@$(BIN)/python -m cramplab.course figures
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
-	@$(BIN)/python -m cramplab.course.handout
+	@$(BIN)/python -m cramplab.course handout
 
 site: $(STAMP)  ## Build the course website into build/site from the stored outputs (offline)
-	@$(BIN)/python -m cramplab.course.site
+	@$(BIN)/python -m cramplab.course site
 
-test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict), browser tests
+solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
+	@$(BIN)/python -m cramplab.course solutions
+
+test: $(STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
 	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
@@ -54,21 +60,22 @@ format: $(STAMP)  ## Apply ruff's fixes and formatting
 	@$(BIN)/ruff check --fix src tests notebooks site conftest.py
 	@$(BIN)/ruff format src tests notebooks site conftest.py
 
-lab: $(STAMP)  ## Open JupyterLab on the notebooks (localhost only, with a token)
-	@$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
+lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
+	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"
+	@$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
-	@$(BIN)/python -m cramplab.course.notebooks
+	@$(BIN)/python -m cramplab.course notebooks
 
-student: $(STAMP)  ## Write the student edition (no solutions, no instructor notes) to student/
-	@$(BIN)/python -m cramplab.course.editions student
+student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
+	@$(BIN)/python -m cramplab.course student
 
 bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.course.bench
+	@$(BIN)/python -m cramplab.course bench
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 	  --universal --generate-hashes --annotation-style line --quiet -o requirements.lock
 
-clean:  ## Remove the venv and build leftovers (figures and data stay)
-	rm -rf $(VENV) student build src/*.egg-info
+clean:  ## Remove the venv and build leftovers (figures, data and both editions stay)
+	rm -rf $(VENV) build src/*.egg-info

@@ -8,14 +8,46 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent
+
 # Kernels that nbval starts inherit this environment. In "check" mode the figure helper
 # renders each figure in memory and compares it with the committed file in figures/ instead
 # of writing it: a test run never changes the working tree, and a stale figure fails its cell.
 os.environ["CRAMPLAB_FIGURES_MODE"] = "check"
-os.environ["CRAMPLAB_FIGURES_DIR"] = str(Path(__file__).resolve().parent / "figures")
+os.environ["CRAMPLAB_FIGURES_DIR"] = str(ROOT / "figures")
 # Same settings as the Makefile, for runs started with plain `pytest`.
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Figures are drawn from the instructor edition only: the kernel nbval starts for a
+    student-edition notebook (at its first cell's setup) gets figures switched off."""
+    student = Path(item.path).resolve().is_relative_to(ROOT / "student")
+    os.environ["CRAMPLAB_FIGURES_MODE"] = "off" if student else "check"
+
+
+def pytest_configure(config):
+    """Broken data fails hundreds of tests and notebook cells at once, and the summary cuts
+    the cause off: say it once, first, and run nothing.
+
+    Only the controlling process checks (xdist's workers have not started yet), so a broken
+    package costs a second, not a whole run.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    from cramplab.data import DataError, load
+
+    try:
+        load(ROOT / "data")
+    except DataError as error:
+        where = str(error).replace(f"{ROOT}{os.sep}", "")
+        pytest.exit(
+            f"the course data is broken, so no test was run:\n  {where}\n"
+            "Fix it (`python -m cramplab.data validate` checks again) and rerun `make test`.",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )
 
 
 def start_order(item: pytest.Item) -> int:

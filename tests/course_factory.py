@@ -120,6 +120,7 @@ def make_course(
         symptoms=empty,
         nutrient_symptoms=empty,
         guide_claims=claims if claims is not None else empty,
+        claim_studies=empty,
         cramp_factors=empty,
         supplement_cautions=empty,
     )

@@ -5,6 +5,7 @@ Each bad-input test breaks a copy of data/ in a temporary directory.
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from cramplab.data import (
     load,
     read_datapackage,
 )
+from cramplab.data import main as data_main
 
 DATA_DIR = CLONE.data
 
@@ -49,7 +51,7 @@ def test_tables_are_typed(data):
 def test_package_size_meets_the_brief(data):
     assert len(data.foods) >= 120
     assert len(data.nutrients) == 10
-    assert 25 <= len(data.guide_claims) <= 45
+    assert 25 <= len(data.guide_claims) <= 60
     assert len(data.food_nutrients) == len(data.foods) * len(data.nutrients)
 
 
@@ -92,13 +94,69 @@ def set_cell(name, row, column, value):
     return rewrite(name, change)
 
 
+def set_amount(food_id, nutrient_id, value):
+    """Change one amount of food_nutrients.csv; the cases below name its row by looking."""
+    return rewrite(
+        "food_nutrients.csv",
+        lambda text: text.replace(
+            next(
+                line for line in text.splitlines() if line.startswith(f"{food_id},{nutrient_id},")
+            ),
+            f"{food_id},{nutrient_id},{value}",
+            1,
+        ),
+    )
+
+
+def amount_row(food_id, nutrient_id):
+    lines = (DATA_DIR / "food_nutrients.csv").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines) if line.startswith(f"{food_id},{nutrient_id},"))
+
+
+def drop_rows(name, prefix):
+    return rewrite(
+        name,
+        lambda text: "".join(
+            line for line in text.splitlines(True) if not line.startswith(prefix)
+        ),
+    )
+
+
+def edit_descriptor(change):
+    """Change the parsed datapackage.json (change returns the new value) and write it back."""
+
+    def breakage(folder):
+        path = folder / "datapackage.json"
+        package = change(json.loads(path.read_text(encoding="utf-8")))
+        path.write_text(json.dumps(package, indent=2), encoding="utf-8")
+
+    return breakage
+
+
+def resource(name, change):
+    def on_package(package):
+        change(next(r for r in package["resources"] if r["name"] == name))
+        return package
+
+    return edit_descriptor(on_package)
+
+
+def first_row(name, column, value):
+    table = pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+    return int(np.flatnonzero(table[column] == value)[0]) + 1
+
+
 def first_data_claim_row():
-    claims = pd.read_csv(DATA_DIR / "guide_claims.csv", dtype=str, keep_default_na=False)
-    return int(np.flatnonzero(claims["check_against"] == "data")[0]) + 1
+    return first_row("guide_claims.csv", "check_against", "data")
 
 
 FOODS_ROWS = len((DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()) - 1
 CLAIM = first_data_claim_row()
+CONTRADICTED = first_row("guide_claims.csv", "evidence_verdict", "contradicted")
+SUPPORTED = first_row("guide_claims.csv", "evidence_verdict", "supported")
+NOT_ASSESSED = first_row("guide_claims.csv", "evidence_verdict", "not_assessed")
+MIXED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "mixed")
+STUDY_WITH_ESTIMATE = first_row("claim_studies.csv", "measure", "risk ratio")
 BAD_INPUT = {
     "missing file": (
         lambda folder: (folder / "symptoms.csv").unlink(),
@@ -124,7 +182,7 @@ BAD_INPUT = {
                 for number, line in enumerate(text.split("\n"))
             ),
         ),
-        r"cramp_factors\.csv, row 1: expected 8 comma-separated fields, found 9",
+        r"cramp_factors\.csv, row 1: expected 9 comma-separated fields, found 10",
     ),
     "non-numeric amount": (
         set_cell("food_nutrients.csv", 5, "amount", "12mg"),
@@ -175,6 +233,118 @@ BAD_INPUT = {
         ),
         r"nutrients\.csv, row \d+: expected UTF-8 text",
     ),
+    # Numbers that parse but measure nothing, and amounts no food can hold.
+    "infinite amount": (
+        set_cell("food_nutrients.csv", 5, "amount", "inf"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found 'inf'",
+    ),
+    "amount that overflows to infinity": (
+        set_cell("food_nutrients.csv", 5, "amount", "1e400"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found '1e400'",
+    ),
+    "Infinity spelt out": (
+        set_cell("food_nutrients.csv", 5, "amount", "Infinity"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a finite number, found 'Infinity'",
+    ),
+    "not a number": (
+        set_cell("food_nutrients.csv", 5, "amount", "nan"),
+        r"food_nutrients\.csv, row 5, column 'amount': expected a number, found 'nan'",
+    ),
+    "infinite serving (any number field)": (
+        set_cell("foods.csv", 2, "serving_g", "-inf"),
+        r"foods\.csv, row 2, column 'serving_g': expected a finite number, found '-inf'",
+    ),
+    "a billion mg of magnesium per 100 g": (
+        set_amount("spinach_raw", "magnesium", "1000000000"),
+        rf"food_nutrients\.csv, row {amount_row('spinach_raw', 'magnesium')}, column 'amount': "
+        r"expected at most 790 mg of magnesium per 100 g of food \(the highest in SR28, 781 mg "
+        r"in crude rice bran, rounded up\), found '1000000000'",
+    ),
+    "150 g of water per 100 g": (
+        set_amount("kale_raw", "water", "150"),
+        rf"food_nutrients\.csv, row {amount_row('kale_raw', 'water')}, column 'amount': expected "
+        r"at most 100 g of water per 100 g of food \(no food holds more than its own weight of "
+        r"water\), found '150'",
+    ),
+    "more energy than pure fat": (
+        set_amount("spinach_raw", "energy", "903"),
+        r"column 'amount': expected at most 902 kcal of energy per 100 g of food \(the highest "
+        r"in SR28, 902 kcal in beef tallow: pure fat",
+    ),
+    "a limit that is not finite": (
+        set_cell("nutrients.csv", 3, "max_per_100g", "Infinity"),
+        r"nutrients\.csv, row 3, column 'max_per_100g': expected a finite number",
+    ),
+    # Structurally fine, but incomplete.
+    "table without data rows": (
+        rewrite("symptoms.csv", lambda text: text.splitlines(True)[0]),
+        r"symptoms\.csv: expected a header row and data rows, found 'a header and no data rows'",
+    ),
+    "food without a row for a nutrient": (
+        drop_rows("food_nutrients.csv", "kale_raw,sodium,"),
+        r"food_nutrients\.csv: expected a row for every food of foods\.csv and every nutrient "
+        r"of nutrients\.csv \(an empty amount says SR28 has no value\), found 'no row for food "
+        r"kale_raw, nutrient sodium'",
+    ),
+    "age band upside down": (
+        set_cell("intake_references.csv", 4, "age_min", "14"),
+        r"intake_references\.csv, row 4, column 'age_max': expected an age_max no lower than the "
+        r"band's age_min \(14\), found '13'",
+    ),
+    # The descriptor itself.
+    "descriptor not an object": (
+        rewrite("datapackage.json", lambda text: "[" + text + "]"),
+        r"datapackage\.json: expected a JSON object describing the package, found 'a list'",
+    ),
+    "descriptor without resources": (
+        edit_descriptor(lambda package: {k: v for k, v in package.items() if k != "resources"}),
+        r"datapackage\.json: expected a list of tables under \"resources\", found 'nothing'",
+    ),
+    "resource that is not an object": (
+        edit_descriptor(lambda package: {**package, "resources": ["foods.csv"]}),
+        r"datapackage\.json, resources\[0\]: expected an object with a \"name\" for each "
+        r"table, found 'text'",
+    ),
+    "resource without a schema": (
+        resource("foods", lambda r: r.pop("schema")),
+        r"datapackage\.json, resource 'foods': expected a \"schema\" object, found 'nothing'",
+    ),
+    "schema without fields": (
+        resource("symptoms", lambda r: r["schema"].pop("fields")),
+        r"datapackage\.json, resource 'symptoms': expected a list of \"fields\" in its schema, "
+        r"found 'nothing'",
+    ),
+    "mistyped field type": (
+        resource("food_nutrients", lambda r: r["schema"]["fields"][2].update(type="numbr")),
+        r"datapackage\.json, resource 'food_nutrients', field 'amount': expected a field type "
+        r"the loader reads \(string, number, integer, boolean\), found 'numbr'",
+    ),
+    "constraint the loader would ignore": (
+        resource("foods", lambda r: r["schema"]["fields"][1]["constraints"].update(maxLength=9)),
+        r"datapackage\.json, resource 'foods', field 'name': expected a constraint the loader "
+        r"checks \(required, unique, minimum, maximum, enum, pattern\), found 'maxLength'",
+    ),
+    "foreign key to an unknown resource": (
+        resource(
+            "food_nutrients",
+            lambda r: r["schema"]["foreignKeys"][0]["reference"].update(resource="food"),
+        ),
+        r"datapackage\.json, resource 'food_nutrients', foreign key on food_id: expected a "
+        r"resource named in datapackage\.json, found 'food'",
+    ),
+    "absolute resource path": (
+        resource("foods", lambda r: r.update(path="/etc/passwd")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": a relative path to a CSV "
+        r"file inside data/, found '/etc/passwd'",
+    ),
+    "resource path out of data/": (
+        resource("foods", lambda r: r.update(path="../README.md")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": .*, found '\.\./README\.md'",
+    ),
+    "resource path naming a folder": (
+        resource("foods", lambda r: r.update(path=".")),
+        r"datapackage\.json, resource 'foods': expected a \"path\": .*, found '\. \(a folder\)'",
+    ),
     "typed verdict on a data claim": (
         set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
         rf"guide_claims\.csv, row {CLAIM}, column 'evidence_verdict': expected no typed verdict",
@@ -183,7 +353,67 @@ BAD_INPUT = {
         set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
         rf"guide_claims\.csv, row {CLAIM}, column 'claimed_level': expected the level",
     ),
+    "contradicted without a study against": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", ""),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected the study "
+        r"against the claim",
+    ),
+    "a study against that the source does not cite": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "PMID 12345"),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs .* "
+        r"each also named in source, found 'PMID 12345'",
+    ),
+    "a study against named in words, not by DOI or PMID": (
+        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "Garrison 2020"),
+        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs",
+    ),
+    "a study against for a supported claim": (
+        set_cell("guide_claims.csv", SUPPORTED, "evidence_against", "PMID 22963024"),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_against': expected no study "
+        r"against",
+    ),
+    "mixed grade without a study against": (
+        set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", ""),
+        rf"cramp_factors\.csv, row {MIXED_FACTOR}, column 'evidence_against': expected the study "
+        r"against the claim for a evidence_grade of contradicted or mixed",
+    ),
+    "supported without a certainty": (
+        set_cell("guide_claims.csv", SUPPORTED, "certainty", ""),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'certainty': expected a certainty",
+    ),
+    "a certainty for a claim not assessed": (
+        set_cell("guide_claims.csv", NOT_ASSESSED, "certainty", "low"),
+        rf"guide_claims\.csv, row {NOT_ASSESSED}, column 'certainty': expected no certainty",
+    ),
+    "a source naming a project file": (
+        set_cell("symptoms.csv", 2, "source", "facts.md section 4"),
+        r"symptoms\.csv, row 2, column 'source': expected a citation a reader can look up, not "
+        r"a project file, found 'facts\.md section 4'",
+    ),
+    "a note pointing at the course's reference list": (
+        set_cell("intake_references.csv", 3, "note", "not in the course's reference list"),
+        r"intake_references\.csv, row 3, column 'note': expected a citation a reader can look up",
+    ),
+    "an unknown verdict word": (
+        set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", "unsupported"),
+        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_verdict': expected one of "
+        r"'supported', 'partly_supported', 'mixed', 'contradicted', 'no_evidence_found', "
+        r"'not_assessed', found 'unsupported'",
+    ),
+    "an estimate outside its interval": (
+        set_cell("claim_studies.csv", STUDY_WITH_ESTIMATE, "estimate", "2.5"),
+        rf"claim_studies\.csv, row {STUDY_WITH_ESTIMATE}, column 'estimate': expected an "
+        r"estimate inside its interval",
+    ),
+    "a study for a data claim": (
+        set_cell("claim_studies.csv", 1, "claim_id", "C23"),
+        r"claim_studies\.csv, row 1, column 'claim_id': expected a claim checked against evidence",
+    ),
 }
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize(("breakage", "expected"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
@@ -191,8 +421,58 @@ def test_bad_input_is_refused_with_file_row_and_column(tmp_path, breakage, expec
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     breakage(folder)
-    with pytest.raises(DataError, match=expected):
+    broken = contents(folder)
+    with pytest.raises(DataError, match=expected) as raised:
         load(folder)
+    assert str(raised.value).startswith(str(folder)), "the message names the file in data/"
+    assert contents(folder) == broken, "loading changed data/"
+
+
+def test_a_field_longer_than_the_csv_module_allows_is_read(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    description = "A very long description. " * 8000  # 200,000 characters
+    assert len(description) > csv.field_size_limit()
+    set_cell("symptoms.csv", 1, "description", description)(folder)
+    assert load(folder).symptoms.at[0, "description"] == description
+    assert csv.field_size_limit() == 131072, "the csv module's limit is restored"
+
+
+def test_validate_command_prints_the_error_and_fails(tmp_path, capsys):
+    """`python -m cramplab.data validate DIR` (main's return value is the exit code)."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    set_cell("food_nutrients.csv", 5, "amount", "inf")(folder)
+    assert data_main(["validate", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {folder / 'food_nutrients.csv'}, row 5, column 'amount': expected a finite "
+        "number, found 'inf'\n"
+    )
+    assert data_main(["validate", str(DATA_DIR)]) == 0
+    assert capsys.readouterr().out.startswith("data package is valid: nutrients 10, ")
+
+
+def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_path):
+    """A rebuild killed after its commit marker left foods.csv new and food_nutrients.csv old:
+    the next load installs the rest before it reads anything."""
+    from cramplab import atomic
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    staged = atomic.Staging(folder)
+    amounts = (DATA_DIR / "food_nutrients.csv").read_text(encoding="utf-8")
+    amounts = amounts.replace("spinach_raw,magnesium,79\n", "spinach_raw,magnesium,80\n")
+    (staged.path / "food_nutrients.csv").write_text(amounts, encoding="utf-8")
+    atomic._write_marker(staged.path, {"install": ["food_nutrients.csv"], "remove": []})
+    staged.release()  # as if killed: nobody holds it any more
+    uncommitted = atomic.Staging(folder)
+    (uncommitted.path / "foods.csv").write_text("half-written", encoding="utf-8")
+    uncommitted.release()
+    data = load(folder)
+    amount = data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"]
+    assert amount["spinach_raw", "magnesium"] == 80
+    assert (folder / "foods.csv").read_bytes() == (DATA_DIR / "foods.csv").read_bytes()
+    assert not list(folder.glob(".*")), "both staging folders are gone"
 
 
 def test_frictionless_validates_the_package():
@@ -214,6 +494,80 @@ def test_data_dictionary_is_in_step_with_the_descriptor():
     generated = readme.split(DICTIONARY_MARKER)[1]
     expected = data_dictionary(read_datapackage()).split(DICTIONARY_MARKER)[1]
     assert generated == expected, "data/README.md is stale: run `python -m cramplab.data readme`"
+
+
+# --- rules the evidence tables keep (issue #14): pinned on the files themselves -------------
+
+# Words that point at this project's working material rather than a publication.
+PROJECT_FILES = ("facts.md", "/notes", "notes/", ".md", ".csv", ".ipynb", "data/",
+                 "reference list", "UNCONFIRMED", "cramplab")  # fmt: skip
+
+
+def cells(column):
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if column in table:
+            for number, value in enumerate(table[column], start=1):
+                yield path.name, number, value
+
+
+@pytest.mark.parametrize("column", ["source", "note"])
+def test_no_source_or_note_cell_names_project_material(column):
+    found = [
+        (name, row, value)
+        for name, row, value in cells(column)
+        if any(word.lower() in value.lower() for word in PROJECT_FILES)
+    ]
+    assert not found, f"{len(found)} {column} cells cite project material, e.g. {found[:3]}"
+
+
+def test_every_contradicted_verdict_or_grade_cites_a_study_against(data):
+    for table, column in [
+        (data.guide_claims, "evidence_verdict"),
+        (data.nutrient_symptoms, "evidence_grade"),
+        (data.cramp_factors, "evidence_grade"),
+    ]:
+        against = table[table[column] == "contradicted"]
+        assert len(against), f"the test needs a contradicted row in {column}"
+        for ids, source in zip(against["evidence_against"], against["source"], strict=True):
+            assert ids and all(i in source for i in ids.split(";")), (ids, source)
+
+
+def test_no_evidence_found_and_contradicted_stay_apart(data):
+    """Absence of evidence cites no study against; evidence against always does."""
+    nothing = data.guide_claims["evidence_verdict"].isin(["no_evidence_found", "not_assessed"])
+    assert nothing.any()
+    assert data.guide_claims.loc[nothing, "evidence_against"].isna().all()
+    assert data.guide_claims.loc[nothing, "certainty"].isna().all()
+
+
+IOM_UL = "likely to pose no risk of adverse health effects to almost all individuals"
+NOT_THE_UL = ("without risk of harm", "most a person can take", "safe upper limit", "safe limit")
+
+
+def course_texts():
+    """Every text where the course could define the UL: descriptor, READMEs, notebooks."""
+    yield "datapackage.json", (DATA_DIR / "datapackage.json").read_text(encoding="utf-8")
+    for path in [CLONE.root / "README.md", DATA_DIR / "README.md"]:
+        yield path.name, path.read_text(encoding="utf-8")
+    for path in sorted(CLONE.notebooks.glob("*.ipynb")):
+        yield path.name, path.read_text(encoding="utf-8")
+
+
+def test_the_ul_is_defined_as_the_iom_defines_it():
+    texts = dict(course_texts())
+    for name, text in texts.items():
+        for wrong in NOT_THE_UL:
+            assert wrong not in text.lower(), f"{name} defines the UL as {wrong!r}"
+    ul = next(
+        f for r in read_datapackage()["resources"] if r["name"] == "intake_references"
+        for f in r["schema"]["fields"] if f["name"] == "ul"
+    )  # fmt: skip
+    assert IOM_UL in ul["description"]
+    defining = [name for name, text in texts.items() if "Upper Intake Level (UL)**" in text]
+    assert defining, "a notebook should define the UL in bold where supplements come up"
+    for name in defining:
+        assert IOM_UL in " ".join(texts[name].split()), f"{name} defines the UL in other words"
 
 
 # --- reference amounts and calcium absorption (issue #14) -----------------------------------

@@ -116,7 +116,7 @@ def test_the_wheel_carries_the_course_data(installed):
     expected = {"datapackage.json", *(r["path"] for r in package["resources"])}
     missing = [f for f in sorted(expected) if f"cramplab/dataset/{f}" not in names]
     assert not missing, f"the wheel lacks {missing}"
-    assert not any(n.startswith(("tests/", "notebooks/", "figures/")) for n in names)
+    assert not any(n.startswith(("tests/", "notebooks/", "student/", "figures/")) for n in names)
     modules = {
         f"cramplab/{p.relative_to(CLONE.root / 'src' / 'cramplab').as_posix()}"
         for p in (CLONE.root / "src" / "cramplab").rglob("*.py")

@@ -1,16 +1,22 @@
-"""The SR28 reader on a tiny fixture written here, and the rebuild on the real release."""
+"""The SR28 reader on a tiny fixture written here, the rebuild on a release written from the
+package itself, and both on the real release when it is there."""
 
+import csv
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from repo import CLONE
+from repo import CLONE, snapshot
 
-from cramplab.data import DataError, load
+from cramplab.data import DataError, load, number_text
 from cramplab.paths import sr28_dir
 from cramplab.usda import (
+    ABBREV_COLUMN_FOR,
     ABBREV_COLUMNS,
+    FOOD_DES_COLUMNS,
     Release,
     describe_measure,
     read_release,
@@ -27,10 +33,17 @@ needs_sr28 = pytest.mark.skipif(
 )
 
 
+class Number(str):
+    """A number already written as text ('0.00'): sr28_line leaves it bare, as SR28 does."""
+
+
 def sr28_line(*fields) -> str:
     """One SR28 record: text in ~, numbers bare, fields joined by ^."""
     return "^".join(
-        f"~{f}~" if isinstance(f, str) else ("" if f is None else f"{f}") for f in fields
+        f"~{f}~"
+        if isinstance(f, str) and not isinstance(f, Number)
+        else ("" if f is None else f"{f}")
+        for f in fields
     )
 
 
@@ -269,3 +282,270 @@ def test_label_servings_are_sr28s_nlea_servings():
     expected = data.foods["ndb_no"].map(grams)
     assert np.allclose(data.foods["label_serving_g"], expected, equal_nan=True)
     assert data.foods.set_index("food_id").at["banana", "label_serving_g"] == 126
+
+
+# --- broken releases: every error names the SR28 file and its line --------------------------
+
+
+def edit(name, change):
+    def breakage(directory):
+        path = directory / name
+        path.write_bytes(change(path.read_bytes()))
+
+    return breakage
+
+
+def edit_line(name, number, change):
+    def change_file(payload):
+        lines = payload.split(b"\r\n")
+        lines[number - 1] = change(lines[number - 1])
+        return b"\r\n".join(lines)
+
+    return edit(name, change_file)
+
+
+def repeat_line(name, number):
+    return edit(name, lambda payload: payload + payload.split(b"\r\n")[number - 1] + b"\r\n")
+
+
+BROKEN_RELEASE = {
+    "short row": (
+        edit_line("ABBREV.txt", 2, lambda line: line.rsplit(b"^", 1)[0]),
+        r"ABBREV\.txt, line 2: expected 53 fields separated by '\^', found 52",
+    ),
+    "long row": (
+        edit_line("WEIGHT.txt", 3, lambda line: line + b"^7"),
+        r"WEIGHT\.txt, line 3: expected 7 fields separated by '\^', found 8",
+    ),
+    "unterminated ~": (
+        edit_line(
+            "FOOD_DES.txt", 1, lambda line: line.replace(b"~Bananas, raw~", b"~Bananas, raw")
+        ),
+        r"FOOD_DES\.txt, line 1, column 'Long_Desc': expected text closed by '~', "
+        r"found '~Bananas, raw'",
+    ),
+    "non-number": (
+        edit_line("WEIGHT.txt", 3, lambda line: line.replace(b"^1.9^", b"^1,9^")),
+        r"WEIGHT\.txt, line 3, column 'Gm_Wgt': expected a number \(or nothing: not analysed\), "
+        r"found '1,9'",
+    ),
+    "infinity in a number field": (
+        edit_line("ABBREV.txt", 1, lambda line: line.replace(b"~358~", b"Infinity")),
+        r"ABBREV\.txt, line 1, column 'Potassium_\(mg\)': expected a number",
+    ),
+    "repeated NDB number in ABBREV": (
+        repeat_line("ABBREV.txt", 1),
+        r"ABBREV\.txt, line 4, column 'NDB_No': expected each NDB_No once, "
+        r"found '09040 again \(first on line 1\)'",
+    ),
+    "repeated NDB number in FOOD_DES": (
+        repeat_line("FOOD_DES.txt", 2),
+        r"FOOD_DES\.txt, line 3, column 'NDB_No': expected each NDB_No once, found '02001 again",
+    ),
+    "repeated measure in WEIGHT": (
+        repeat_line("WEIGHT.txt", 2),
+        r"WEIGHT\.txt, line 5, column 'NDB_No': expected each NDB_No, Seq once, "
+        r"found '09040, 5 again \(first on line 2\)'",
+    ),
+    "repeated food group": (
+        repeat_line("FD_GROUP.txt", 1),
+        r"FD_GROUP\.txt, line 3, column 'FdGrp_Cd': expected each FdGrp_Cd once",
+    ),
+    "undecodable byte": (
+        edit_line("FD_GROUP.txt", 2, lambda line: line.replace(b"Fruits", b"Fr\x81its")),
+        r"FD_GROUP\.txt, line 2: expected Windows-1252 text, as SR28 is written, found b'\\x81'",
+    ),
+    "empty file": (
+        edit("WEIGHT.txt", lambda payload: b""),
+        r"WEIGHT\.txt: expected SR28 records, one per line, found 'an empty file'",
+    ),
+    "truncated download": (
+        edit("ABBREV.txt", lambda payload: payload[: payload.rindex(b"^") - 3]),
+        r"ABBREV\.txt, line 3: expected a line break after the last record, found 'the end of "
+        r"the file inside a record \(a truncated download\?\)'",
+    ),
+    "last value cut short": (  # every field is there, but the record ends early
+        edit("FD_GROUP.txt", lambda payload: payload[:-4]),
+        r"FD_GROUP\.txt, line 2: expected a line break after the last record",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"), BROKEN_RELEASE.values(), ids=BROKEN_RELEASE.keys()
+)
+def test_a_broken_release_is_refused_naming_file_and_line(tiny_sr28, breakage, expected):
+    breakage(tiny_sr28)
+    with pytest.raises(DataError, match=expected) as raised:
+        Release(tiny_sr28)
+    assert str(raised.value).startswith(str(tiny_sr28)), "the message names the SR28 file"
+
+
+@needs_sr28
+def test_a_short_row_of_the_real_release_is_an_error_not_blanks(tmp_path):
+    copy = tmp_path / "sr28"
+    shutil.copytree(SR28, copy)
+    edit_line("ABBREV.txt", 6333, lambda line: line.rsplit(b"^", 1)[0])(copy)
+    with pytest.raises(DataError) as raised:
+        Release(copy)
+    assert str(raised.value) == (
+        f"{copy / 'ABBREV.txt'}, line 6333: expected 53 fields separated by '^', found 52"
+    )
+
+
+@needs_sr28
+def test_each_nutrient_limit_is_the_highest_sr28_value_rounded_up():
+    abbrev = Release(SR28).abbrev
+    for nutrient in load().nutrients.itertuples():
+        column = abbrev[ABBREV_COLUMN_FOR[nutrient.usda_nutr_no]]
+        highest = pd.to_numeric(column.replace("", np.nan)).max()
+        assert highest <= nutrient.max_per_100g <= highest * 1.1, nutrient.nutrient_id
+        if nutrient.nutrient_id != "water":  # water's limit is physical: 100 g in 100 g
+            assert f"{number_text(highest)} {nutrient.unit}" in nutrient.max_basis
+
+
+# --- the rebuild: checked, staged, installed in one step --------------------------------------
+
+
+def write_release(directory, data_dir=DATA_DIR, amounts=None):
+    """An SR28 release holding exactly the package's foods and amounts (amounts overrides
+    {(food_id, nutrient_id): text}), in SR28's own format."""
+    directory.mkdir()
+    data = load(data_dir)
+    with (data_dir / "food_nutrients.csv").open(encoding="utf-8", newline="") as handle:
+        written = {(r["food_id"], r["nutrient_id"]): r["amount"] for r in csv.DictReader(handle)}
+    written.update(amounts or {})
+    groups = {name: f"{n:02d}00" for n, name in enumerate(data.foods["food_group"].unique())}
+    columns = {
+        r.nutrient_id: ABBREV_COLUMN_FOR[r.usda_nutr_no] for r in data.nutrients.itertuples()
+    }
+    files = {"ABBREV.txt": [], "FOOD_DES.txt": [], "WEIGHT.txt": []}
+    for food in data.foods.itertuples():
+        row = dict.fromkeys(ABBREV_COLUMNS)
+        row.update(NDB_No=food.ndb_no, Shrt_Desc=food.name.upper())
+        for nutrient_id, column in columns.items():
+            amount = written[food.food_id, nutrient_id]
+            row[column] = Number(amount) if amount else None
+        files["ABBREV.txt"].append(sr28_line(*row.values()))
+        des = dict.fromkeys(FOOD_DES_COLUMNS, "")
+        des.update(
+            NDB_No=food.ndb_no, FdGrp_Cd=groups[food.food_group], Long_Desc=food.usda_description
+        )
+        des.update(Refuse=None, N_Factor=None, Pro_Factor=None, Fat_Factor=None, CHO_Factor=None)
+        files["FOOD_DES.txt"].append(sr28_line(*des.values()))
+        serving = Number(number_text(food.serving_g))
+        measure = [food.ndb_no, food.weight_seq, 1, "serving", serving, None, None]
+        files["WEIGHT.txt"].append(sr28_line(*measure))
+    files["FD_GROUP.txt"] = [sr28_line(code, name) for name, code in groups.items()]
+    for name, lines in files.items():
+        (directory / name).write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return directory
+
+
+@pytest.fixture
+def package_copy(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def amount_row(food_id, nutrient_id):
+    lines = (DATA_DIR / "food_nutrients.csv").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines) if line.startswith(f"{food_id},{nutrient_id},"))
+
+
+def test_a_release_of_the_package_rebuilds_the_same_amounts(tmp_path, package_copy):
+    rebuild(write_release(tmp_path / "sr28"), package_copy)
+    rebuilt = (package_copy / "food_nutrients.csv").read_bytes()
+    assert rebuilt == (DATA_DIR / "food_nutrients.csv").read_bytes()
+    assert not list(package_copy.glob(".*")), "no staging folder is left"
+
+
+def test_a_tenfold_change_stops_the_rebuild_unless_forced(tmp_path, package_copy):
+    release = write_release(tmp_path / "sr28", amounts={("spinach_raw", "potassium"): "11160"})
+    before = snapshot(package_copy)
+    with pytest.raises(DataError) as raised:
+        rebuild(release, package_copy)
+    assert str(raised.value) == (
+        f"{package_copy / 'food_nutrients.csv'}, row {amount_row('spinach_raw', 'potassium')}, "
+        "column 'amount': expected potassium of spinach_raw to change less than 10-fold from "
+        "558 mg, found '11160 mg in SR28'. Nothing was replaced: check the SR28 release, or "
+        "rebuild with --force to accept"
+    )
+    assert snapshot(package_copy) == before
+    rebuild(release, package_copy, force=True)
+    amounts = load(package_copy).food_nutrients.set_index(["food_id", "nutrient_id"])["amount"]
+    assert amounts["spinach_raw", "potassium"] == 11160
+
+
+def test_a_measured_value_gone_blank_stops_the_rebuild(tmp_path, package_copy):
+    changes = {("spinach_raw", "calcium"): "", ("kale_raw", "sodium"): "4000"}
+    release = write_release(tmp_path / "sr28", amounts=changes)
+    before = snapshot(package_copy)
+    with pytest.raises(DataError) as raised:
+        rebuild(release, package_copy)
+    assert str(raised.value).startswith(
+        f"{package_copy / 'food_nutrients.csv'}, row {amount_row('spinach_raw', 'calcium')}, "
+        "column 'amount': expected the measured calcium of spinach_raw (99 mg) to stay "
+        "measured, found 'no value in SR28'. 1 more change(s) like it. Nothing was replaced"
+    )
+    assert snapshot(package_copy) == before
+
+
+def test_a_rebuild_that_breaks_the_package_names_the_data_file_not_its_staged_copy(
+    tmp_path, package_copy
+):
+    release = write_release(tmp_path / "sr28", amounts={("spinach_raw", "potassium"): "20000"})
+    before = snapshot(package_copy)
+    with pytest.raises(DataError) as raised:
+        rebuild(release, package_copy, force=True)
+    assert str(raised.value).startswith(
+        f"{package_copy / 'food_nutrients.csv'}, row {amount_row('spinach_raw', 'potassium')}, "
+        "column 'amount': expected at most 17000 mg of potassium per 100 g of food"
+    )
+    assert snapshot(package_copy) == before, "nothing replaced, no staging folder left"
+
+
+KILLED_REBUILD = """
+import os, signal, sys
+from pathlib import Path
+from cramplab import usda
+
+release, data = Path(sys.argv[1]), Path(sys.argv[2])
+replace = os.replace
+
+def replace_then_die(source, target):
+    replace(source, target)
+    if Path(target).parent == data:  # the first data file is in place: kill -9
+        os.kill(os.getpid(), signal.SIGKILL)
+
+os.replace = replace_then_die
+usda.rebuild(release, data)
+"""
+
+
+def test_a_rebuild_killed_between_the_two_files_is_finished_by_the_next_load(
+    tmp_path, package_copy
+):
+    release = write_release(tmp_path / "sr28", amounts={("spinach_raw", "magnesium"): "80"})
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_REBUILD, str(release), str(package_copy)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    changed = [
+        name
+        for name in ("foods.csv", "food_nutrients.csv")
+        if (package_copy / name).read_bytes() != (DATA_DIR / name).read_bytes()
+    ]
+    assert len(changed) == 1, "the kill fell between the two files"
+    (staging,) = package_copy.glob(".staging-*")
+    data = load(package_copy)  # finishes the install before it reads
+    assert not staging.exists()
+    assert (
+        data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"][
+            "spinach_raw", "magnesium"
+        ]
+        == 80
+    )
+    assert data.foods.at[0, "serving_desc"] == "1 serving", "foods.csv is the rebuilt one too"

@@ -12,33 +12,54 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
 import pandas as pd
 
-from cramplab import paths
+from cramplab import atomic, paths
 
 LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for
 
 
 class DataError(ValueError):
-    """A problem in the data package, located as precisely as possible."""
+    """A problem in the data package, located as precisely as possible.
 
-    def __init__(self, file, expected, *, row=None, column=None, found=None):
-        self.file, self.row, self.column = str(file), row, column
-        self.expected, self.found = expected, found
+    file, then where in it: a data row (CSV) or a line (SR28 text), a column or field, or for
+    datapackage.json the place in the descriptor (``location``, such as "resource 'foods'").
+    """
+
+    def __init__(
+        self, file, expected, *, row=None, line=None, column=None, location=None, found=None,
+        hint=None,
+    ):  # fmt: skip
+        self.file, self.row, self.line, self.column = str(file), row, line, column
+        self.location, self.expected, self.found, self.hint = location, expected, found, hint
         where = [self.file]
+        if location is not None:
+            where.append(location)
         if row is not None:
             where.append(f"row {row}")
+        if line is not None:
+            where.append(f"line {line}")
         if column is not None:
             where.append(f"column '{column}'")
         message = f"{', '.join(where)}: expected {expected}"
         if found is not None:
             message += f", found {found!r}"
+        if hint is not None:
+            message += f". {hint}"
         super().__init__(message)
+
+    def moved_to(self, file) -> DataError:
+        """The same error about another path (a staged copy's error, told about the original)."""
+        return DataError(
+            file, self.expected, row=self.row, line=self.line, column=self.column,
+            location=self.location, found=self.found, hint=self.hint,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,7 @@ class CourseData:
     symptoms: pd.DataFrame
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
+    claim_studies: pd.DataFrame
     cramp_factors: pd.DataFrame
     supplement_cautions: pd.DataFrame
 
@@ -63,13 +85,142 @@ class CourseData:
 
 
 def read_datapackage(data_dir: Path | str | None = None) -> dict:
+    """The descriptor, checked for every part the loader relies on (check_descriptor)."""
     path = paths.data_dir(data_dir) / "datapackage.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        package = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(path, "the data package descriptor (datapackage.json)") from None
+    except UnicodeDecodeError as error:
+        found = error.object[error.start : error.start + 1]
+        raise DataError(path, "UTF-8 text", found=found) from None
     except json.JSONDecodeError as error:
         raise DataError(path, f"valid JSON ({error.msg} at line {error.lineno})") from None
+    check_descriptor(package, path)
+    return package
+
+
+# The Table Schema types and constraints the loader enforces. Anything else would be ignored
+# silently (a mistyped "numbr" would read a numeric column as text), so it is an error.
+FIELD_TYPES = ("string", "number", "integer", "boolean")
+CONSTRAINTS = {
+    "required": (bool, "true or false"),
+    "unique": (bool, "true or false"),
+    "minimum": ((int, float), "a number"),
+    "maximum": ((int, float), "a number"),
+    "enum": (list, "a list of allowed values"),
+    "pattern": (str, "a regular expression"),
+}
+
+
+def _kind(value) -> str:
+    """How a JSON value reads in a message: 'a list', 'text', 'nothing' ..."""
+    if value is None:
+        return "nothing"
+    kinds = {bool: "true/false", dict: "an object", list: "a list", str: "text"}
+    return kinds.get(type(value), "a number")
+
+
+def check_descriptor(package, path: Path) -> None:
+    """Raise one DataError naming the first part of datapackage.json the loader cannot use."""
+
+    def fail(expected, location=None, found=None):
+        raise DataError(path, expected, location=location, found=found)
+
+    if not isinstance(package, dict):
+        fail("a JSON object describing the package", found=_kind(package))
+    resources = package.get("resources")
+    if not isinstance(resources, list) or not resources:
+        fail('a list of tables under "resources"', found=_kind(resources))
+    fields_of: dict[str, list[str]] = {}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            fail('an object with a "name" for each table', f"resources[{index}]", _kind(resource))
+        name = resource["name"]
+        where = f"resource '{name}'"
+        if name in fields_of:
+            fail("each resource name once", where, "a second resource of that name")
+        _check_resource_path(path, resource.get("path"), where)
+        schema = resource.get("schema")
+        if not isinstance(schema, dict):
+            fail('a "schema" object', where, _kind(schema))
+        fields = schema.get("fields")
+        if not isinstance(fields, list) or not fields:
+            fail('a list of "fields" in its schema', where, _kind(fields))
+        fields_of[name] = []
+        for number, field in enumerate(fields):
+            fields_of[name].append(_check_field(field, f"{where}, fields[{number}]", fail))
+        key = schema.get("primaryKey", [])
+        if not isinstance(key, list) or not set(key) <= set(fields_of[name]):
+            fail('a "primaryKey" listing fields of its schema', where, key)
+    for resource in resources:
+        foreign_keys = resource["schema"].get("foreignKeys", [])
+        if not isinstance(foreign_keys, list):
+            fail('a list of "foreignKeys"', f"resource '{resource['name']}'", _kind(foreign_keys))
+        for key in foreign_keys:
+            _check_foreign_key(key, resource["name"], fields_of, fail)
+
+
+def _check_resource_path(descriptor: Path, value, where: str) -> None:
+    data_dir = descriptor.parent
+    inside = f"a relative path to a CSV file inside {data_dir.name}/"
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(descriptor, f'a "path": {inside}', location=where, found=_kind(value))
+    relative, windows = PurePosixPath(value), PureWindowsPath(value)
+    leaves = relative.is_absolute() or windows.is_absolute() or windows.drive
+    if leaves or ".." in relative.parts or "\\" in value or "://" in value:
+        raise DataError(descriptor, f'a "path": {inside}', location=where, found=value)
+    full = data_dir / relative
+    if full.is_dir():
+        raise DataError(
+            descriptor, f'a "path": {inside}', location=where, found=f"{value} (a folder)"
+        )
+    if not full.resolve().is_relative_to(data_dir.resolve()):  # a symbolic link out of data/
+        raise DataError(descriptor, f'a "path": {inside}', location=where, found=value)
+
+
+def _check_field(field, where: str, fail) -> str:
+    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+        fail('a field object with a "name"', where, _kind(field))
+    where = where.rsplit(", ", 1)[0] + f", field '{field['name']}'"
+    kind = field.get("type", "string")  # Table Schema: no type means string
+    if kind not in FIELD_TYPES:
+        fail("a field type the loader reads (" + ", ".join(FIELD_TYPES) + ")", where, kind)
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        fail('an object of "constraints"', where, _kind(constraints))
+    for name, value in constraints.items():
+        if name not in CONSTRAINTS:
+            fail("a constraint the loader checks (" + ", ".join(CONSTRAINTS) + ")", where, name)
+        types, wanted = CONSTRAINTS[name]
+        flag = isinstance(value, bool)  # JSON true is a bool, and Python's bool is an int
+        if not isinstance(value, types) or (flag and types is not bool):
+            fail(f'{wanted} for the constraint "{name}"', where, value)
+        if isinstance(value, float) and not math.isfinite(value):  # JSON allows NaN, Infinity
+            fail(f'a finite number for the constraint "{name}"', where, value)
+    if "pattern" in constraints:
+        try:
+            re.compile(constraints["pattern"])
+        except re.error as error:
+            fail(f"a valid regular expression ({error})", where, constraints["pattern"])
+    return field["name"]
+
+
+def _check_foreign_key(key, name: str, fields_of: dict, fail) -> None:
+    where = f"resource '{name}', foreign key"
+    if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+        fail('an object with "fields" and a "reference"', where, _kind(key))
+    columns, reference = key.get("fields"), key["reference"]
+    if not (isinstance(columns, list) and len(columns) == 1 and columns[0] in fields_of[name]):
+        fail("one field of this resource (a list of one name)", where, columns)
+    where += f" on {columns[0]}"
+    target = reference.get("resource")
+    if target not in fields_of:
+        fail("a resource named in datapackage.json", where, target)
+    target_columns = reference.get("fields")
+    if not (isinstance(target_columns, list) and len(target_columns) == 1
+            and target_columns[0] in fields_of[target]):  # fmt: skip
+        fail(f"one field of resource '{target}' (a list of one name)", where, target_columns)
 
 
 def load(data_dir: Path | str | None = None) -> CourseData:
@@ -79,6 +230,7 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     else the data that ships with the package.
     """
     data_dir = paths.data_dir(data_dir)
+    _finish_interrupted_rebuild(data_dir)
     package = read_datapackage(data_dir)
     resources = {r["name"]: r for r in package["resources"]}
     tables = {}
@@ -86,18 +238,44 @@ def load(data_dir: Path | str | None = None) -> CourseData:
         if name not in resources:
             raise DataError(data_dir / "datapackage.json", f"a resource named '{name}'")
         resource = resources[name]
-        tables[name] = read_table(data_dir / resource["path"], resource["schema"])
+        tables[name] = read_table(data_dir / resource["path"], resource["schema"], maxima=False)
     for name in CourseData.table_names():
-        _check_foreign_keys(data_dir, resources[name], tables)
+        _check_foreign_keys(data_dir, resources[name], tables, resources)
     _check_cross_table_rules(data_dir, resources, tables)
+    for name in CourseData.table_names():
+        _check_maxima(data_dir / resources[name]["path"], resources[name]["schema"], tables[name])
     return CourseData(**tables)
 
 
-def read_table(path: Path, schema: dict) -> pd.DataFrame:
-    """Read one CSV and enforce its Table Schema: header, types, constraints, primary key."""
-    rows = _read_rows(path)
+def _finish_interrupted_rebuild(data_dir: Path) -> None:
+    """An SR28 rebuild killed while it replaced foods.csv and food_nutrients.csv leaves its
+    staging folder in data/: finish installing it (or drop it if it was not committed) so
+    the two tables are never read out of step."""
+    leftovers = sorted(data_dir.glob(f"{atomic.STAGING_PREFIX}*"))
+    if not leftovers:
+        return
+    try:
+        atomic.recover(data_dir)
+    except OSError as error:
+        raise DataError(
+            leftovers[0],
+            "to finish the SR28 rebuild that was interrupted here",
+            found=f"{type(error).__name__}: {error}",
+            hint="Run `python -m cramplab.usda rebuild` again",
+        ) from None
+
+
+def read_table(path: Path, schema: dict, *, maxima: bool = True) -> pd.DataFrame:
+    """Read one CSV and enforce its Table Schema: header, types, constraints, primary key.
+
+    maxima=False leaves the "maximum" constraints to the caller (load checks them last, after
+    the per-nutrient limits, whose message says more).
+    """
+    rows = read_rows(path)
     header, body = rows[0], rows[1:]
-    _check_header(path, header, [f["name"] for f in schema["fields"]])
+    check_header(path, header, [f["name"] for f in schema["fields"]])
+    if not body:
+        raise DataError(path, "a header row and data rows", found="a header and no data rows")
     for number, row in enumerate(body, start=1):
         if len(row) != len(header):
             raise DataError(
@@ -106,18 +284,38 @@ def read_table(path: Path, schema: dict) -> pd.DataFrame:
     raw = pd.DataFrame(body, columns=header, dtype=object)
     table = pd.DataFrame(index=raw.index)
     for field in schema["fields"]:
-        column = raw[field["name"]] if len(raw) else pd.Series([], dtype=object)
-        table[field["name"]] = _typed_column(path, field, column)
+        table[field["name"]] = _typed_column(path, field, raw[field["name"]])
     _check_primary_key(path, schema, table)
+    if maxima:
+        _check_maxima(path, schema, table)
     table.attrs["path"] = str(path)
     return table
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+def _check_maxima(path: Path, schema: dict, table: pd.DataFrame) -> None:
+    for field in schema["fields"]:
+        if "maximum" in field.get("constraints", {}):
+            maximum = field["constraints"]["maximum"]
+            high = table[field["name"]] > maximum
+            if high.any():
+                row = _first_row(high.fillna(False))
+                raise DataError(
+                    path,
+                    f"a number no more than {maximum:g}",
+                    row=row,
+                    column=field["name"],
+                    found=number_text(table[field["name"]].iloc[row - 1]),
+                )
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """A CSV file's non-empty rows, header first, as text."""
     try:
         payload = path.read_bytes()
     except FileNotFoundError:
         raise DataError(path, "the file to exist") from None
+    except IsADirectoryError:
+        raise DataError(path, "a CSV file", found="a folder") from None
     if not payload.strip():
         raise DataError(path, "a header row and data rows", found="an empty file")
     try:
@@ -131,7 +329,7 @@ def _read_rows(path: Path) -> list[list[str]]:
             row=line - 1 if line > 1 else None,
             found=payload[error.start : error.start + 1],
         ) from None
-    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    rows = _csv_rows(path, text)
     if len(rows[0]) == 1:
         for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if delimiter in rows[0][0]:
@@ -141,7 +339,23 @@ def _read_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    # The csv module refuses fields over 131072 characters by default; no field can be longer
+    # than its file, so that is the limit while this file is read (then the old one is back).
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [row for row in reader if row]
+    except csv.Error as error:  # a NUL byte, say
+        row = reader.line_num - 1
+        raise DataError(path, "CSV text", row=row or None, found=str(error)) from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+def check_header(path: Path, header: list[str], expected: list[str]) -> None:
+    """Every column of the schema, no other, each once."""
     missing = [name for name in expected if name not in header]
     if missing:
         raise DataError(path, f"a column named '{missing[0]}' in the header", column=missing[0])
@@ -163,10 +377,15 @@ def _first_row(mask: pd.Series) -> int:
     return int(np.flatnonzero(mask.to_numpy())[0]) + 1
 
 
+def number_text(value: float) -> str:
+    """A number as a person would type it: 150, 0.5, 1000000000."""
+    return np.format_float_positional(value, trim="-")
+
+
 def _typed_column(path: Path, field: dict, raw: pd.Series) -> pd.Series:
     name, kind = field["name"], field.get("type", "string")
     constraints = field.get("constraints", {})
-    blank = raw.str.strip().eq("") if len(raw) else pd.Series([], dtype=bool)
+    blank = raw.str.strip().eq("")
 
     def fail(mask, expected):
         row = _first_row(mask)
@@ -176,10 +395,14 @@ def _typed_column(path: Path, field: dict, raw: pd.Series) -> pd.Series:
         fail(blank, "a value (this column is required)")
     present = ~blank
     if kind in ("number", "integer"):
-        values = pd.to_numeric(raw.where(present), errors="coerce")
+        values = pd.to_numeric(raw.where(present), errors="coerce").astype("float64")
         bad = present & values.isna()
         if bad.any():
             fail(bad, "a number" if kind == "number" else "a whole number")
+        # inf, -inf, 1e400 and Infinity parse as numbers but measure nothing.
+        infinite = present & ~np.isfinite(values)
+        if infinite.any():
+            fail(infinite, "a finite number")
         if kind == "integer":
             fractional = present & (values.fillna(0) % 1 != 0)
             if fractional.any():
@@ -191,7 +414,7 @@ def _typed_column(path: Path, field: dict, raw: pd.Series) -> pd.Series:
         if kind == "integer":
             dtype = "int64" if constraints.get("required") else "Int64"
             return values.astype(dtype)
-        return values.astype("float64")
+        return values
     if kind == "boolean":
         lowered = raw.str.strip().str.lower()
         bad = present & ~lowered.isin(["true", "false"])
@@ -232,12 +455,15 @@ def _check_primary_key(path: Path, schema: dict, table: pd.DataFrame) -> None:
             )
 
 
-def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict) -> None:
+def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict, resources: dict) -> None:
     table = tables[resource["name"]]
     for key in resource["schema"].get("foreignKeys", []):
         (column,) = key["fields"]
         target = key["reference"]["resource"]
         (target_column,) = key["reference"]["fields"]
+        if target not in tables:  # a table the course does not use: read it for the check
+            other = resources[target]
+            tables = {**tables, target: read_table(data_dir / other["path"], other["schema"])}
         known = set(tables[target][target_column])
         unknown = table[column].notna() & ~table[column].isin(known)
         if unknown.any():
@@ -302,6 +528,19 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
         )
     _check_reference_amounts(data_dir, resources, tables)
     _check_calcium_absorption(data_dir, resources, tables)
+
+    intakes_path = data_dir / resources["intake_references"]["path"]
+    inverted = intakes["age_min"] > intakes["age_max"]  # an open band (71+) has no maximum
+    if inverted.fillna(False).any():
+        row = _first_row(inverted.fillna(False))
+        raise DataError(
+            intakes_path,
+            f"an age_max no lower than the band's age_min ({intakes['age_min'].iloc[row - 1]})",
+            row=row,
+            column="age_max",
+            found=number_text(intakes["age_max"].iloc[row - 1]),
+        )
+    _check_amounts(data_dir / resources["food_nutrients"]["path"], tables)
     claims = tables["guide_claims"]
     by_evidence = claims["check_against"] == "evidence"
     rules = [
@@ -326,6 +565,106 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
                 column=column,
                 found=claims[column].iloc[row - 1],
             )
+    _check_evidence_rules(data_dir, resources, tables)
+
+
+# --- evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ----------
+
+# A source cell must name something a reader can look up, never this project's working files.
+PROJECT_MATERIAL = re.compile(
+    r"facts\.md|\.md\b|\.csv\b|\.ipynb\b|\bdata/|\bnotes/|reference list|UNCONFIRMED",
+    re.IGNORECASE,
+)
+# How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
+STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
+# Verdicts (guide_claims) and grades (the other two tables) that need, allow or forbid a cited
+# study against, and the verdicts that carry a certainty.
+NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
+MAY_CITE_STUDY_AGAINST = {"partly_supported"}
+NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
+EVIDENCE_TABLES = {
+    "guide_claims": "evidence_verdict",
+    "nutrient_symptoms": "evidence_grade",
+    "cramp_factors": "evidence_grade",
+}
+SOURCE_TABLES = [
+    "intake_references", "symptoms", "nutrient_symptoms", "guide_claims", "claim_studies",
+    "cramp_factors", "supplement_cautions",
+]  # fmt: skip
+
+
+def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None:
+    """The evidence scale's rules: a verdict against a claim cites the study against it, a
+    certainty goes with the verdicts that have one, and sources name real publications."""
+
+    def fail(name, mask, column, expected):
+        row = _first_row(mask)
+        raise DataError(
+            data_dir / resources[name]["path"],
+            expected,
+            row=row,
+            column=column,
+            found=tables[name][column].iloc[row - 1],
+        )
+
+    for name in SOURCE_TABLES:
+        for column in ("source", "note"):
+            if column not in tables[name]:
+                continue
+            cited = tables[name][column].fillna("")
+            project = cited.str.contains(PROJECT_MATERIAL)
+            if project.any():
+                fail(name, project, column, "a citation a reader can look up, not a project file")
+    for name, column in EVIDENCE_TABLES.items():
+        table = tables[name]
+        verdict = table[column]
+        against = table["evidence_against"]
+        cited = [
+            bool(ids) and all(STUDY_ID.fullmatch(i) and i in source for i in ids)
+            for ids, source in zip(against.map(split_list), table["source"], strict=True)
+        ]
+        needs = verdict.isin(NEEDS_STUDY_AGAINST)
+        allowed = needs | verdict.isin(MAY_CITE_STUDY_AGAINST)
+        if (needs & against.isna()).any():
+            fail(name, needs & against.isna(), "evidence_against",
+                 f"the study against the claim for a {column} of contradicted or mixed")  # fmt: skip
+        if (~allowed & against.notna()).any():
+            fail(name, ~allowed & against.notna(), "evidence_against",
+                 f"no study against for this {column} (only contradicted, mixed or "
+                 "partly_supported cite one)")  # fmt: skip
+        unnamed = against.notna() & ~pd.Series(cited, index=table.index)
+        if unnamed.any():
+            fail(name, unnamed, "evidence_against",
+                 "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also "
+                 "named in source")  # fmt: skip
+    claims = tables["guide_claims"]
+    needs = claims["evidence_verdict"].isin(NEEDS_CERTAINTY)
+    if (needs & claims["certainty"].isna()).any():
+        fail("guide_claims", needs & claims["certainty"].isna(), "certainty",
+             "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed "
+             "or contradicted")  # fmt: skip
+    if (~needs & claims["certainty"].notna()).any():
+        fail("guide_claims", ~needs & claims["certainty"].notna(), "certainty",
+             "no certainty for this verdict (partly supported claims rate each part in the "
+             "summary; no_evidence_found and not_assessed have nothing to rate)")  # fmt: skip
+    studies = tables["claim_studies"]
+    by_data = studies["claim_id"].map(claims.set_index("claim_id")["check_against"]) == "data"
+    if by_data.any():
+        fail("claim_studies", by_data, "claim_id",
+             "a claim checked against evidence (data claims cite no studies)")  # fmt: skip
+    numbers = studies[["estimate", "ci_low", "ci_high"]]
+    partial = numbers.notna().any(axis=1) & (
+        numbers.isna().any(axis=1) | studies["measure"].isna()
+    )
+    if partial.any():
+        fail("claim_studies", partial, "estimate",
+             "a measure, an estimate and both ends of its interval, or none of them")  # fmt: skip
+    outside = (studies["ci_low"] > studies["estimate"]) | (
+        studies["estimate"] > studies["ci_high"]
+    )
+    if outside.any():
+        fail("claim_studies", outside, "estimate",
+             "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
 
 
 def _fail_first(path, mask: pd.Series, column: str, expected: str, values: pd.Series) -> None:
@@ -371,6 +710,39 @@ def _check_calcium_absorption(data_dir: Path, resources: dict, tables: dict) -> 
                     "a fraction above 0 and no more than 1 (30% is 0.3)", table[column])  # fmt: skip
 
 
+def _check_amounts(path: Path, tables: dict) -> None:
+    """Every food has a row for every nutrient, and no amount exceeds what 100 g can hold."""
+    amounts, nutrients = tables["food_nutrients"], tables["nutrients"]
+    limits = nutrients.set_index("nutrient_id")
+    ceiling = amounts["nutrient_id"].map(limits["max_per_100g"])
+    over = amounts["amount"] > ceiling
+    if over.any():
+        row = _first_row(over)
+        nutrient = limits.loc[amounts["nutrient_id"].iloc[row - 1]]
+        name = nutrient["name"][:1].lower() + nutrient["name"][1:]
+        raise DataError(
+            path,
+            f"at most {number_text(ceiling.iloc[row - 1])} {nutrient['unit']} of {name} per "
+            f"100 g of food ({nutrient['max_basis']})",
+            row=row,
+            column="amount",
+            found=number_text(amounts["amount"].iloc[row - 1]),
+        )
+    # A blank amount means "not analysed"; a missing row would drop the food from rankings
+    # and coverage without a word.
+    expected = pd.MultiIndex.from_product([tables["foods"]["food_id"], nutrients["nutrient_id"]])
+    present = pd.MultiIndex.from_frame(amounts[["food_id", "nutrient_id"]])
+    missing = ~expected.isin(present)
+    if missing.any():
+        food, nutrient_id = expected[missing][0]
+        raise DataError(
+            path,
+            "a row for every food of foods.csv and every nutrient of nutrients.csv (an empty "
+            "amount says SR28 has no value)",
+            found=f"no row for food {food}, nutrient {nutrient_id}",
+        )
+
+
 DICTIONARY_MARKER = (
     "<!-- Everything below is generated from datapackage.json by "
     "`python -m cramplab.data readme`; edit the descriptor, not this text. -->"
@@ -410,6 +782,8 @@ def _rules(field: dict) -> str:
         rules.append("unique")
     if "minimum" in constraints:
         rules.append(f"≥ {constraints['minimum']}")
+    if "maximum" in constraints:
+        rules.append(f"≤ {constraints['maximum']}")
     if "enum" in constraints:
         rules.append("one of " + ", ".join(f"`{v}`" for v in constraints["enum"]))
     if "pattern" in constraints:
@@ -438,17 +812,20 @@ def main(argv: list[str] | None = None) -> int:
         except paths.CloneRequired as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except DataError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         return 0
-    if command == "validate":
+    if command == "validate" and len(args) <= 2:
         try:
-            data = load()
+            data = load(args[1] if len(args) > 1 else None)
         except DataError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
         counts = ", ".join(f"{name} {len(getattr(data, name))}" for name in data.table_names())
         print(f"data package is valid: {counts} rows")
         return 0
-    print("usage: python -m cramplab.data [validate|readme]", file=sys.stderr)
+    print("usage: python -m cramplab.data [validate [DATA_DIR] | readme]", file=sys.stderr)
     return 2
 
 

@@ -26,17 +26,33 @@ import seaborn as sns
 SR28_SOURCE = "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values (21 CFR 101.9)"
 DPI = 300
 NAME = re.compile(r"[0-9]{2}_[a-z0-9_]+")
-EVIDENCE_GRADES = ["established", "plausible_or_mixed", "guide_only_or_contradicted"]
+# The evidence grades of nutrient_symptoms and cramp_factors, strongest first. "No evidence
+# found" is grey, apart from "contradicted" (evidence against), never merged with it.
+EVIDENCE_GRADES = ["established", "limited", "mixed", "contradicted", "no_evidence_found"]
 EVIDENCE_LABELS = {
-    "established": "Established sign",
-    "plausible_or_mixed": "Plausible or mixed",
-    "guide_only_or_contradicted": "Guide only or contradicted",
+    "established": "Established",
+    "limited": "Limited",
+    "mixed": "Mixed (studies disagree)",
+    "contradicted": "Contradicted (studies against)",
+    "no_evidence_found": "No evidence found",
 }
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 EVIDENCE_COLORS = {
     "established": "#0072B2",
-    "plausible_or_mixed": "#E69F00",
-    "guide_only_or_contradicted": "#CC79A7",
+    "limited": "#56B4E9",
+    "mixed": "#E69F00",
+    "contradicted": "#D55E00",
+    "no_evidence_found": "#BBBBBB",
+}
+# The verdicts of cramplab.claims.VERDICTS, in the same family of colours.
+VERDICT_COLORS = {
+    "supported": "#009E73",
+    "partly_supported": "#56B4E9",
+    "mixed": "#E69F00",
+    "contradicted": "#D55E00",
+    "no_evidence_found": "#BBBBBB",
+    "not_assessed": "#E5E5E5",
+    "no_data": "#F5F5F5",
 }
 CLAIM_COLORS = {"excellent source": "#009E73", "good source": "#56B4E9", "neither": "#BBBBBB"}
 

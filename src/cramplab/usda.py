@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
+import re
+import shutil
 import sys
-import tempfile
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +30,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cramplab.data import CourseData, DataError, load, read_datapackage
+from cramplab import atomic
+from cramplab.data import (
+    CourseData,
+    DataError,
+    check_header,
+    load,
+    number_text,
+    read_datapackage,
+    read_rows,
+    read_table,
+)
 from cramplab.paths import CloneRequired, find_clone, sr28_dir
 
 ABBREV_COLUMNS = [
@@ -61,25 +71,122 @@ ABBREV_COLUMN_FOR = {
 DERIVED_FOOD_COLUMNS = ["usda_description", "food_group", "serving_g", "serving_desc"]
 DEFAULT_SERVING_G = 100.0
 RELEASE_FILES = ("ABBREV.txt", "FOOD_DES.txt", "WEIGHT.txt", "FD_GROUP.txt")
+RELEASE_COLUMNS = (ABBREV_COLUMNS, FOOD_DES_COLUMNS, WEIGHT_COLUMNS, FD_GROUP_COLUMNS)
 
 
-def read_sr28_file(path: Path | str, columns: list[str]) -> pd.DataFrame:
-    """One SR28 file as text columns, exactly as written (empty stays '')."""
-    path = Path(path)
+# Which columns hold text (in ~) and which hold numbers (bare; empty means "not analysed"),
+# and what identifies a record in each file: the same key twice is an error, not a choice.
+TEXT_COLUMNS = {
+    "ABBREV.txt": {"NDB_No", "Shrt_Desc", "GmWt_Desc1", "GmWt_Desc2"},
+    "FOOD_DES.txt": {"NDB_No", "FdGrp_Cd", "Long_Desc", "Shrt_Desc", "ComName", "ManufacName",
+                     "Survey", "Ref_desc", "SciName"},
+    "WEIGHT.txt": {"NDB_No", "Msre_Desc"},
+    "FD_GROUP.txt": {"FdGrp_Cd", "FdGrp_Desc"},
+}  # fmt: skip
+KEYS = {
+    "ABBREV.txt": ["NDB_No"],
+    "FOOD_DES.txt": ["NDB_No"],
+    "WEIGHT.txt": ["NDB_No", "Seq"],
+    "FD_GROUP.txt": ["FdGrp_Cd"],
+}
+# Possessive quantifiers (*+, ++): a field never needs to give characters back, and not
+# backtracking halves the time to check the 8,790 x 53 fields of ABBREV.txt.
+_TEXT = r"(?:~[^~^]*+~|[^~^]*+)"
+_NUMBER = r"(?:\d++(?:\.\d*+)?|\.\d++)"
+_NUMBER_FIELD = rf"(?:{_NUMBER}|~{_NUMBER}~|~~)?+"  # a number may come in ~, as text does
+
+
+def read_sr28_file(
+    path: Path | str, columns: list[str], *, text: set[str] | None = None, key=None
+) -> pd.DataFrame:
+    """One SR28 file as text columns, exactly as written (empty stays '', the ~ go).
+
+    Every record must have every field: a short or long row, a ~ left open, a non-number in
+    a numeric column (those not in ``text``), a repeated ``key``, an undecodable byte or a
+    file cut short is a DataError naming the file and its line, never a guess.
+    """
+    return _read_records(Path(path), columns, text, key)[0]
+
+
+def _read_records(path: Path, columns: list[str], text: set[str] | None, key: list[str] | None):
     if not path.exists():
         raise DataError(path, f"the SR28 file {path.name} (is this an SR28 release directory?)")
-    table = pd.read_csv(
-        path,
-        sep="^",
-        quotechar="~",
-        header=None,
-        names=columns,
-        dtype=str,
-        keep_default_na=False,
-        encoding="cp1252",
-        skip_blank_lines=True,
-    )
-    return table
+    payload = path.read_bytes()
+    if not payload.strip():
+        raise DataError(path, "SR28 records, one per line", found="an empty file")
+    try:
+        content = payload.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            path,
+            "Windows-1252 text, as SR28 is written",
+            line=payload[: error.start].count(b"\n") + 1,
+            found=payload[error.start : error.start + 1],
+        ) from None
+    lines = content.split("\n")
+    if lines[-1].strip("\r\x1a"):  # SR28 ends every record, the last one too, with CRLF
+        raise DataError(
+            path,
+            "a line break after the last record",
+            line=len(lines),
+            found="the end of the file inside a record (a truncated download?)",
+        )
+    text = set(columns) if text is None else text
+    record = re.compile(r"\^".join(_TEXT if c in text else _NUMBER_FIELD for c in columns))
+    records, numbers = [], []
+    for number, line in enumerate(lines, start=1):
+        line = line.removesuffix("\r")
+        if not line.strip("\x1a"):  # blank lines (ABBREV.txt has one after every record)
+            continue
+        if record.fullmatch(line) is None:
+            _diagnose(path, number, line, columns, text)
+        records.append(line.replace("~", "").split("^"))
+        numbers.append(number)
+    if not records:
+        raise DataError(path, "SR28 records, one per line", found="only blank lines")
+    table = pd.DataFrame(records, columns=columns, dtype=str)
+    if key:
+        repeated = table.duplicated(subset=key, keep="first").to_numpy()
+        if repeated.any():
+            index = int(np.flatnonzero(repeated)[0])
+            same = (table[key] == table.loc[index, key]).all(axis=1).to_numpy()
+            first = int(np.flatnonzero(same)[0])
+            value = ", ".join(table.loc[index, key])
+            raise DataError(
+                path,
+                f"each {', '.join(key)} once",
+                line=numbers[index],
+                column=key[0],
+                found=f"{value} again (first on line {numbers[first]})",
+            )
+    return table, numbers
+
+
+def _diagnose(path: Path, number: int, line: str, columns: list[str], text: set[str]):
+    """Raise the DataError that says why a line is not a record."""
+    fields = line.split("^")
+    if len(fields) != len(columns):
+        raise DataError(
+            path, f"{len(columns)} fields separated by '^'", line=number, found=len(fields)
+        )
+    for column, field in zip(columns, fields, strict=True):
+        shown = field if len(field) <= 60 else field[:57] + "..."
+        if field.startswith("~") and (len(field) == 1 or not field.endswith("~")):
+            raise DataError(path, "text closed by '~'", line=number, column=column, found=shown)
+        if (field.endswith("~") and not field.startswith("~")) or "~" in field[1:-1]:
+            raise DataError(
+                path, "text in '~' at both ends, none inside", line=number, column=column,
+                found=shown,
+            )  # fmt: skip
+        if column not in text and not re.fullmatch(_NUMBER_FIELD, field):
+            raise DataError(
+                path,
+                "a number (or nothing: not analysed)",
+                line=number,
+                column=column,
+                found=shown,
+            )
+    raise DataError(path, "an SR28 record", line=number, found=line)  # not reached
 
 
 class Release:
@@ -93,10 +200,10 @@ class Release:
                 self.directory / missing[0],
                 "an SR28 release directory holding " + ", ".join(RELEASE_FILES),
             )
-        self.abbrev = read_sr28_file(self.directory / "ABBREV.txt", ABBREV_COLUMNS)
-        self.food_des = read_sr28_file(self.directory / "FOOD_DES.txt", FOOD_DES_COLUMNS)
-        self.weight = read_sr28_file(self.directory / "WEIGHT.txt", WEIGHT_COLUMNS)
-        self.fd_group = read_sr28_file(self.directory / "FD_GROUP.txt", FD_GROUP_COLUMNS)
+        self.abbrev, self.food_des, self.weight, self.fd_group = (
+            read_sr28_file(self.directory / name, columns, text=TEXT_COLUMNS[name], key=KEYS[name])
+            for name, columns in zip(RELEASE_FILES, RELEASE_COLUMNS, strict=True)
+        )
 
     def descriptions(self) -> pd.DataFrame:
         """NDB_No -> long description and food-group name, for every ABBREV food.
@@ -127,21 +234,50 @@ def describe_measure(amount: str, measure: str) -> str:
 
 
 def _nutrient_columns(nutrients: pd.DataFrame) -> dict[str, str]:
-    return {
-        row.nutrient_id: ABBREV_COLUMN_FOR[int(row.usda_nutr_no)] for row in nutrients.itertuples()
-    }
+    """nutrient_id -> the ABBREV.txt column holding it, from nutrients.usda_nutr_no."""
+    columns = {}
+    for row, nutrient in enumerate(nutrients.itertuples(), start=1):
+        number = int(nutrient.usda_nutr_no)
+        if number not in ABBREV_COLUMN_FOR:
+            raise DataError(
+                nutrients.attrs.get("path", "nutrients.csv"),
+                "an SR nutrient number found in ABBREV.txt ("
+                + ", ".join(str(n) for n in sorted(ABBREV_COLUMN_FOR))
+                + ")",
+                row=row,
+                column="usda_nutr_no",
+                found=str(number),
+            )
+        columns[nutrient.nutrient_id] = ABBREV_COLUMN_FOR[number]
+    return columns
+
+
+def _resources(data_dir: Path) -> dict[str, dict]:
+    package = read_datapackage(data_dir)
+    resources = {r["name"]: r for r in package["resources"]}
+    for name in ("nutrients", "foods", "food_nutrients"):
+        if name not in resources:
+            raise DataError(data_dir / "datapackage.json", f"a resource named '{name}'")
+    return resources
 
 
 def rebuilt_tables(release: Release, data_dir: Path | str) -> dict[str, str]:
     """The text of foods.csv and food_nutrients.csv as rebuilt from SR28."""
     data_dir = Path(data_dir)
-    package = read_datapackage(data_dir)
-    schema = {r["name"]: r for r in package["resources"]}
+    schema = _resources(data_dir)
     foods_path = data_dir / schema["foods"]["path"]
-    with foods_path.open(encoding="utf-8", newline="") as handle:
-        foods = list(csv.DictReader(handle))
     header = [f["name"] for f in schema["foods"]["schema"]["fields"]]
-    nutrients = pd.read_csv(data_dir / schema["nutrients"]["path"], dtype=str)
+    rows = read_rows(foods_path)
+    check_header(foods_path, rows[0], header)
+    foods = []
+    for number, row in enumerate(rows[1:], start=1):
+        if len(row) != len(rows[0]):
+            raise DataError(
+                foods_path, f"{len(rows[0])} comma-separated fields", row=number, found=len(row)
+            )
+        foods.append(dict(zip(rows[0], row, strict=True)))
+    nutrients_resource = schema["nutrients"]
+    nutrients = read_table(data_dir / nutrients_resource["path"], nutrients_resource["schema"])
     columns = _nutrient_columns(nutrients)
 
     described = release.descriptions()
@@ -188,27 +324,79 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def rebuild(sr28: Path | str, data_dir: Path | str | None = None) -> list[Path]:
-    """Rewrite the SR28-derived files in data_dir (default: data/ of the clone you are in);
-    validate before anything is replaced."""
+# A committed amount that a rebuild would multiply or divide by more than this, or blank, is
+# more likely a misread release than a revision of SR28: the rebuild asks for --force.
+PLAUSIBLE_FACTOR = 10
+
+
+def rebuild(sr28: Path | str, data_dir: Path | str | None = None, *, force=False) -> list[Path]:
+    """Rewrite the SR28-derived files in data_dir (default: data/ of the clone you are in).
+
+    The new package is staged in a hidden folder of data_dir and validated there; then
+    foods.csv and food_nutrients.csv replace the old ones together, or neither does.
+    Unless force, a change by more than PLAUSIBLE_FACTOR or a measured value gone blank stops
+    the rebuild before anything is replaced.
+    """
     data_dir = find_clone(command="rebuild").data if data_dir is None else Path(data_dir)
+    atomic.recover(data_dir)  # a rebuild killed mid-install is finished (or dropped) first
     texts = rebuilt_tables(Release(sr28), data_dir)
-    with tempfile.TemporaryDirectory(prefix="cramplab-rebuild-") as staging:
-        staging = Path(staging)
-        for item in os.listdir(data_dir):
-            if item.endswith((".csv", ".json")):
-                (staging / item).write_bytes((data_dir / item).read_bytes())
+    resources = _resources(data_dir)
+    with atomic.Staging(data_dir) as staging:
+        for name in ["datapackage.json", *(r["path"] for r in resources.values())]:
+            copy = staging.path / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if (data_dir / name).is_file():
+                shutil.copyfile(data_dir / name, copy)
         for name, text in texts.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
-        load(staging)  # a rebuild that breaks the package replaces nothing
-        written = []
-        for name, text in texts.items():
-            target = data_dir / name
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_text(text, encoding="utf-8", newline="")
-            os.replace(temporary, target)
-            written.append(target)
-    return written
+            (staging.path / name).write_text(text, encoding="utf-8", newline="")
+        try:
+            rebuilt = load(staging.path)  # a rebuild that breaks the package replaces nothing
+        except DataError as error:  # about the staged copy, which is about to go: name data/
+            staged = Path(error.file)
+            if staged.is_relative_to(staging.path):
+                raise error.moved_to(data_dir / staged.relative_to(staging.path)) from None
+            raise
+        if not force:
+            amounts = resources["food_nutrients"]
+            _refuse_implausible_changes(data_dir / amounts["path"], amounts["schema"], rebuilt)
+        staging.commit(install=list(texts))
+    return [data_dir / name for name in texts]
+
+
+def _refuse_implausible_changes(path: Path, schema: dict, rebuilt: CourseData) -> None:
+    try:
+        committed = read_table(path, schema)
+    except DataError:
+        return  # nothing trustworthy to compare with: the rebuild is the repair
+    committed = committed.assign(row=np.arange(1, len(committed) + 1))
+    both = committed.merge(rebuilt.food_nutrients, on=["food_id", "nutrient_id"], how="inner")
+    old, new = both["amount_x"], both["amount_y"]
+    blanked = old.notna() & new.isna()
+    ratio = new / old
+    measured = (old > 0) & (new > 0)
+    jumped = measured & ((ratio > PLAUSIBLE_FACTOR) | (ratio < 1 / PLAUSIBLE_FACTOR))
+    suspicious = (blanked | jumped).to_numpy()
+    if not suspicious.any():
+        return
+    first = both[suspicious].iloc[0]
+    unit = rebuilt.nutrients.set_index("nutrient_id").at[first["nutrient_id"], "unit"]
+    was = f"{number_text(first['amount_x'])} {unit}"
+    what = f"{first['nutrient_id']} of {first['food_id']}"
+    if pd.isna(first["amount_y"]):
+        expected, found = f"the measured {what} ({was}) to stay measured", "no value in SR28"
+    else:
+        expected = f"{what} to change less than {PLAUSIBLE_FACTOR}-fold from {was}"
+        found = f"{number_text(first['amount_y'])} {unit} in SR28"
+    others = int(suspicious.sum()) - 1
+    raise DataError(
+        path,
+        expected,
+        row=int(first["row"]),
+        column="amount",
+        found=found,
+        hint=(f"{others} more change(s) like it. " if others else "")
+        + "Nothing was replaced: check the SR28 release, or rebuild with --force to accept",
+    )
 
 
 def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> CourseData:
@@ -307,12 +495,26 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="data package directory (default: data/ of this clone)",
     )
+    rebuild_parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"accept values that change more than {PLAUSIBLE_FACTOR}-fold or become blank",
+    )
     args = parser.parse_args(argv)
     try:
-        written = rebuild(args.sr28, args.data)
+        with atomic.interrupts_raise():
+            written = rebuild(args.sr28, args.data, force=args.force)
     except (DataError, CloneRequired) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "committed", False)
+        print(
+            "interrupted: " + ("the rebuilt files were already in place" if done
+                               else "the data files were left unchanged"),
+            file=sys.stderr,
+        )  # fmt: skip
+        return atomic.exit_code(interrupt)
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -28,7 +28,7 @@ import pytest
 from repo import CLONE
 
 from browser.support import PAGE_TEXT, shown, tagged_lines
-from cramplab.course.editions import INSTRUCTOR, SOLUTION, write_student_edition
+from cramplab.course.editions import INSTRUCTOR, SOLUTION
 from cramplab.course.notebooks import course_notebooks
 
 pytestmark = pytest.mark.browser
@@ -185,14 +185,11 @@ def write_json(path: Path, data) -> None:
 
 
 def copy_editions(content: Path) -> None:
-    """Both editions into content/instructor and content/student (the committed student/, or,
-    where a clone has none yet, one written from notebooks/)."""
-    ignore = shutil.ignore_patterns(".*")
-    shutil.copytree(EDITIONS["instructor"], content / "instructor", ignore=ignore)
-    if course_notebooks(EDITIONS["student"]):
-        shutil.copytree(EDITIONS["student"], content / "student", ignore=ignore)
-    else:
-        write_student_edition(content / "student", source=EDITIONS["instructor"])
+    """Both committed editions into content/instructor and content/student."""
+    for edition, folder in EDITIONS.items():
+        notebooks = [path.name for path in course_notebooks(folder)]
+        assert notebooks == NAMES, f"{folder.name}/ holds {notebooks}: run `make student`"
+        shutil.copytree(folder, content / edition, ignore=shutil.ignore_patterns(".*"))
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ class Build:
         self.out, self.log = out, out.with_name(f"{out.name}.log")
         with self.log.open("w") as log:  # Popen keeps its own descriptor
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "cramplab.course.site", str(out)],
+                [sys.executable, "-m", "cramplab.course", "site", str(out)],
                 cwd=CLONE.root,
                 stdout=log,
                 stderr=subprocess.STDOUT,

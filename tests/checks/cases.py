@@ -130,18 +130,16 @@ def generated_tests(cases: list[Case]):
     )
     def test_each_answer_gets_its_own_feedback(case, kind, answer, capsys):
         given = value(answer)
-        out = printed(case, given, capsys)
-        outcome = case.check.outcome(given, *case.args)
-        assert outcome.message == out
+        out = printed(case, given, capsys)  # one call: a check recomputes from the data
         if kind in ("right", "equivalent"):
-            assert outcome.kind == core.RIGHT and out.startswith("Correct! "), out
-            assert len(out) > len("Correct! ") + 20, "a right answer says why it is right"
+            assert out.startswith(core.RIGHT_PREFIX), out
+            assert len(out) > len(core.RIGHT_PREFIX) + 20, "a right answer says why it is right"
         elif kind == "wrong":
-            assert outcome.kind == core.WRONG and out.startswith("Not quite: "), out
+            assert out.startswith(core.WRONG_PREFIX), out
             assert not gives_away(out, _plain_right(case), given), f"gives the answer away: {out}"
             assert not CODE.search(out), f"a wrong answer's hint should not be code: {out}"
         else:
-            assert outcome.kind == core.INVALID and out.startswith("Expected "), out
+            assert out.startswith("Expected "), out
 
     return test_unanswered_prints_one_line_and_carries_on, test_each_answer_gets_its_own_feedback
 

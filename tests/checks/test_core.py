@@ -130,6 +130,22 @@ def test_no_input_makes_a_check_raise(check, capsys):
 # --- the decorator ------------------------------------------------------------------------------
 
 
+def test_outcome_is_what_the_check_prints(capsys):
+    for case in CASES[:3]:
+        for answer in (case.right, *case.wrong[:1], *case.wrong_type[:1], ...):
+            outcome = case.check.outcome(value(answer), *case.args)
+            case.check(value(answer), *case.args)
+            assert capsys.readouterr().out == outcome.message + "\n"
+            assert outcome.message.startswith(
+                {
+                    core.RIGHT: core.RIGHT_PREFIX,
+                    core.WRONG: core.WRONG_PREFIX,
+                    core.INVALID: "Expected ",
+                    core.UNANSWERED: "Not answered yet: ",
+                }[outcome.kind]
+            )
+
+
 def test_a_missing_name_is_unanswered_and_a_present_one_is_checked(capsys):
     right = next(case for case in CASES if case.check is checks.foods_missing_vitamin_d).right
     namespace = {"checks": checks}

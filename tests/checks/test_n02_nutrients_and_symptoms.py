@@ -9,10 +9,18 @@ from .cases import Case, generated_tests
 
 DATA = load()
 LINKS = DATA.nutrient_symptoms
-PER_SYMPTOM = LINKS.groupby("symptom_id")["nutrient_id"].nunique()
+SIGNS = LINKS[(LINKS["state"] == "deficiency") & (LINKS["evidence_grade"] == "established")]
+PER_SYMPTOM = SIGNS.groupby("symptom_id")["nutrient_id"].nunique()
 SHARED = sorted(PER_SYMPTOM[PER_SYMPTOM >= 3].index)
-WEAK = LINKS[LINKS["guide_asserts"] & (LINKS["evidence_grade"] == "guide_only_or_contradicted")]
-WEAKEST = sorted(WEAK["nutrient_id"].unique())
+EVERY_LINK = LINKS.groupby("symptom_id")["nutrient_id"].nunique()
+UNCHECKED = LINKS[LINKS["guide_asserts"] & (LINKS["evidence_grade"] == "no_evidence_found")]
+NO_EVIDENCE = sorted(UNCHECKED["nutrient_id"].unique())
+AGAINST = sorted(LINKS.loc[LINKS["evidence_grade"] == "contradicted", "nutrient_id"].unique())
+NAMED = DATA.cramp_factors[DATA.cramp_factors["named_by_guide"]]
+FACTORS = {
+    grade: sorted(NAMED.loc[NAMED["evidence_grade"] == grade, "factor_id"])
+    for grade in ["contradicted", "no_evidence_found"]
+}
 
 CASES = [
     Case(
@@ -21,6 +29,7 @@ CASES = [
         equivalent=[SHARED[::-1], tuple(SHARED), PER_SYMPTOM[PER_SYMPTOM >= 3].index],
         wrong=[
             ["muscle_cramp"],
+            sorted(EVERY_LINK[EVERY_LINK >= 3].index),  # every grade counted
             sorted(PER_SYMPTOM[PER_SYMPTOM >= 2].index),
             ["magnesium"],
             [*SHARED, SHARED[0]],
@@ -28,11 +37,33 @@ CASES = [
         wrong_type=[PER_SYMPTOM[PER_SYMPTOM >= 3], PER_SYMPTOM >= 3, ", ".join(SHARED), 3],
     ),
     Case(
-        checks.weakest_guide_links,
-        right=WEAKEST,
-        equivalent=[WEAK["nutrient_id"].unique(), pd.Series(WEAKEST), set(WEAKEST)],
-        wrong=[["magnesium", "energy"], sorted(LINKS["nutrient_id"].unique()), []],
-        wrong_type=[WEAK, WEAKEST[0], {"a": 1}],
+        checks.guide_links_with_no_evidence,
+        right=NO_EVIDENCE,
+        equivalent=[UNCHECKED["nutrient_id"].unique(), pd.Series(NO_EVIDENCE), set(NO_EVIDENCE)],
+        wrong=[sorted({*NO_EVIDENCE, *AGAINST}), ["muscle_cramp"], []],
+        wrong_type=[UNCHECKED, NO_EVIDENCE[0], {"a": 1}],
+    ),
+    Case(
+        checks.factors_against_and_unknown,
+        right=FACTORS,
+        equivalent=[
+            {grade: tuple(ids) for grade, ids in FACTORS.items()},
+            {grade: pd.Series(ids[::-1]) for grade, ids in FACTORS.items()},
+        ],
+        wrong=[
+            {
+                "contradicted": FACTORS["no_evidence_found"],
+                "no_evidence_found": FACTORS["contradicted"],
+            },
+            {"contradicted": [], "no_evidence_found": FACTORS["no_evidence_found"]},
+            {"contradicted": FACTORS["contradicted"], "no_evidence_found": ["dehydration"]},
+        ],
+        wrong_type=[
+            FACTORS["contradicted"],
+            "caffeine",
+            {"contradicted": FACTORS["contradicted"]},
+            {"contradicted": "x", "no_evidence_found": 3},
+        ],
     ),
 ]
 

@@ -9,12 +9,12 @@ the module of its notebook (``cramplab/checks/nNN_name.py``) and is re-exported 
 
     @exercise
     def foods_missing_vitamin_d(answer):
-        \"\"\"Exercise 1.1: how many foods have no vitamin D value?\"\"\"
+        \"\"\"Exercise 1.3: how many foods have no vitamin D value?\"\"\"
         wide = analysis.nutrient_matrix(data())
         expected = int(wide["vitamin_d"].isna().sum())
         number(answer, expected, what="the number of foods with no vitamin D value",
-               hints={0: "A zero is a measured amount. Count the blanks instead."})
-        right(f"{expected} of {len(wide)} foods have a blank, not a zero, for vitamin D.")
+               hints={0: "nothing equals NaN, so == cannot find the blanks."})
+        right(f"{expected} of {len(wide)} foods have a blank for vitamin D: not analysed.")
 
 Inside a check:
 
@@ -40,6 +40,13 @@ nothing else and Run All goes on to the next cell:
 A check never raises for any student input and prints no warning. Called without an answer
 (``checks.foods_missing_vitamin_d()``), it looks up ``answer`` in the notebook itself.
 Tests read the outcome without printing: ``check.outcome(answer) -> Outcome(kind, message)``.
+
+A check taking more than the answer gets it after the answer (``checks.menu_without(answer,
+"beet_greens_cooked")``); an exercise asking for another variable names it
+(``@exercise(name="answer_b")``), and a second answer is checked with ``require(answer_b,
+"answer_b")``. Every check is tested with five cases in tests/checks/test_nNN_name.py
+(unanswered, right, an equivalent form, wrong, a wrong type: see tests/checks/cases.py);
+tests/checks/test_core.py fails for a check that lacks one, or that any odd input makes raise.
 """
 
 from __future__ import annotations
@@ -385,8 +392,12 @@ def _run(check, name: str, args: tuple, kwargs: dict) -> Outcome:
     except _Done as done:
         return done.outcome
     except Exception:  # any student input: one line, never a traceback
-        return Outcome(BROKEN, BROKEN_MESSAGE.format(kind=kind(answer), name=name))
-    return Outcome(BROKEN, BROKEN_MESSAGE.format(kind=kind(answer), name=name))
+        pass
+    try:
+        what = kind(answer)
+    except Exception:
+        what = "an unusual value"
+    return Outcome(BROKEN, BROKEN_MESSAGE.format(kind=what, name=name))
 
 
 def exercise(check=None, *, name: str = "answer"):

@@ -50,7 +50,7 @@ def most_common_claim_kind(answer) -> None:
 
 @exercise
 def cramp_nutrient_ids(answer) -> None:
-    """Exercise 0.3: the nutrient_ids of the eight cramp nutrients."""
+    """Exercise 0.4: the nutrient_ids of the eight cramp nutrients."""
     nutrients = data().nutrients
     expected = analysis.cramp_nutrients(data())
     context = nutrients.loc[nutrients["kind"] == "context", "nutrient_id"].tolist()

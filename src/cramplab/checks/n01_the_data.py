@@ -85,8 +85,11 @@ def foods_missing_vitamin_d(answer) -> None:
         what="the number of foods with no vitamin D value",
         hints=[
             (0, "nothing equals NaN, not even NaN, so == cannot find the blanks."),
-            (zeros, "that counts the zeros; a zero is a measured amount. Count the blanks."),
-            (zeros + missing, "that counts zeros as well as blanks; a zero is a measurement."),
+            (zeros, "that counts the zeros; a zero is a value SR28 gives. Count the blanks."),
+            (
+                zeros + missing,
+                "that counts zeros as well as blanks; a zero is a value, not a blank.",
+            ),
             (len(wide) - missing, "that counts the foods that have a value."),
             (int(wide.isna().sum().sum()), "that counts blanks in every nutrient."),
         ],

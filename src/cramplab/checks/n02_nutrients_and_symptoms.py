@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from cramplab.checks.core import data, exercise, right, same_items
+import pandas as pd
 
-__all__ = ["shared_symptoms", "weakest_guide_links"]
+from cramplab.checks.core import as_items, data, exercise, invalid, kind, right, same_items, wrong
+
+__all__ = ["factors_against_and_unknown", "guide_links_with_no_evidence", "shared_symptoms"]
+
+
+def _established_signs() -> pd.DataFrame:
+    links = data().nutrient_symptoms
+    return links[(links["state"] == "deficiency") & (links["evidence_grade"] == "established")]
 
 
 @exercise
 def shared_symptoms(answer) -> None:
-    """Exercise 2.1: the symptoms linked to three or more different nutrients."""
+    """Exercise 2.1: the symptoms that are an established sign of three or more deficiencies."""
     links = data().nutrient_symptoms
-    counts = links.groupby("symptom_id")["nutrient_id"].nunique()
+    counts = _established_signs().groupby("symptom_id")["nutrient_id"].nunique()
     expected = sorted(counts[counts >= 3].index)
+    every_link = links.groupby("symptom_id")["nutrient_id"].nunique()
     same_items(
         answer,
         expected,
@@ -23,27 +31,85 @@ def shared_symptoms(answer) -> None:
                 "give symptom_ids, not nutrient_ids.",
             ),
             (
+                lambda items: set(items) == set(every_link[every_link >= 3].index),
+                "that counts every link; keep only established signs of a deficiency state.",
+            ),
+            (
                 lambda items: set(expected) < set(items),
-                "some of these have fewer than three different nutrients.",
+                "some of these are an established sign of fewer than three deficiencies.",
             ),
         ],
-        hint="Count the different nutrients linked to each symptom; keep three or more.",
+        hint="Keep the established deficiency links, then count the different nutrients per "
+        "symptom.",
     )
-    right(f"{', '.join(expected)} are each linked to three or more nutrients.")
+    right(
+        f"{', '.join(expected)}: each an established sign of three or more deficiencies, so "
+        "none of them points to one nutrient."
+    )
 
 
 @exercise
-def weakest_guide_links(answer) -> None:
-    """Exercise 2.2: nutrients the guide links to symptoms on guide-only evidence."""
+def guide_links_with_no_evidence(answer) -> None:
+    """Exercise 2.2: nutrients the guide links to a symptom with no evidence found."""
     links = data().nutrient_symptoms
-    weak = links[
-        links["guide_asserts"] & (links["evidence_grade"] == "guide_only_or_contradicted")
-    ]
-    expected = sorted(weak["nutrient_id"].unique())
+    unchecked = links[links["guide_asserts"] & (links["evidence_grade"] == "no_evidence_found")]
+    expected = sorted(unchecked["nutrient_id"].unique())
+    against = set(links.loc[links["evidence_grade"] == "contradicted", "nutrient_id"])
     same_items(
         answer,
         expected,
         what="the nutrients",
-        hint="Keep the links the guide asserts whose grade is guide_only_or_contradicted.",
+        hints=[
+            (
+                lambda items: bool(set(items) & against - set(expected)),
+                "a contradicted link was tested and found wanting; that is not the same as "
+                "no evidence found.",
+            ),
+            (
+                lambda items: bool(set(items) & set(links["symptom_id"])),
+                "give nutrient_ids, not symptom_ids.",
+            ),
+        ],
+        hint="Keep the links the guide asserts whose grade is no_evidence_found.",
     )
-    right(f"the guide's unsupported links involve {', '.join(expected)}.")
+    right(
+        f"{', '.join(expected)}: the guide links them to a symptom that no study has checked "
+        "either way."
+    )
+
+
+@exercise
+def factors_against_and_unknown(answer) -> None:
+    """Exercise 2.4: guide-named factors graded contradicted, and no_evidence_found."""
+    factors = data().cramp_factors
+    named = factors[factors["named_by_guide"]]
+    grades = ["contradicted", "no_evidence_found"]
+    expected = {g: sorted(named.loc[named["evidence_grade"] == g, "factor_id"]) for g in grades}
+    if not isinstance(answer, dict):
+        invalid(
+            "Expected a dict with the keys 'contradicted' and 'no_evidence_found', "
+            f"got {kind(answer)}."
+        )
+    missing = [g for g in grades if g not in answer]
+    if missing:
+        invalid(f"Expected the keys 'contradicted' and 'no_evidence_found'; missing {missing}.")
+    given = {g: as_items(answer[g], what=f"the {g} factors") for g in grades}
+    if (
+        sorted(given["contradicted"]) == expected["no_evidence_found"]
+        and sorted(given["no_evidence_found"]) == expected["contradicted"]
+    ):
+        wrong(
+            "the two lists are swapped: contradicted means tested and found against, no "
+            "evidence found means not tested."
+        )
+    for grade in grades:
+        if sorted(map(str, given[grade])) != expected[grade]:
+            wrong(
+                f"the {grade} list is not right: keep the factors the guide names whose grade "
+                f"is {grade}."
+            )
+    right(
+        f"contradicted: {', '.join(expected['contradicted'])}; no evidence found: "
+        f"{', '.join(expected['no_evidence_found'])}. Tested and found against is not the same "
+        "as never tested."
+    )

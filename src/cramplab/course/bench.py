@@ -76,7 +76,7 @@ NOTEBOOK_LIMIT_X = 1.5  # nbval and make figures: at most 1.5 x (notebooks x flo
 BROWSER_COMMAND = ["-m", "pytest", "tests/browser", "-n", "2", "--dist", "loadfile", "-q"]
 BROWSER_COMMAND += ["-p", "no:cacheprovider"]
 BROWSER_LIMIT_S = 90.0  # issue 17: the browser tests add at most 90 s to make test
-SITE_COMMAND = ["-m", "cramplab.course.site"]
+SITE_COMMAND = ["-m", "cramplab.course", "site"]
 
 # Scale steps, timed on each replicated data set, in table order.
 STEP_RANKING = "ranking, 8 nutrients"
@@ -284,18 +284,14 @@ def measure_make_figures(notebooks: list[Path], repeats: int, measured: Measured
 def run_make_figures_into_temporary_directory(notebooks: list[Path]) -> None:
     """What `make figures` does, written to a temporary directory instead of figures/."""
     # Imported here: only this part needs matplotlib in the bench's own process.
-    from cramplab.course.figures import CATALOGUE, catalogue, regenerate
-    from cramplab.course.handout import build_handout
-    from cramplab.plotting import write_atomically
+    from cramplab.course.figures import regenerate
 
     with tempfile.TemporaryDirectory(prefix="cramplab-bench-figures-") as target:
         target = Path(target)
         with contextlib.redirect_stdout(
             io.StringIO()
         ):  # its per-notebook lines would break the table
-            regenerate(target, notebooks)
-        write_atomically(target / CATALOGUE, catalogue(target).encode("utf-8"))
-        build_handout(target)
+            regenerate(target, notebooks)  # the catalogue and the handout too
 
 
 # --- make site and the browser tests --------------------------------------------------------

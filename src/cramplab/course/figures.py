@@ -1,26 +1,32 @@
 """`make figures`: regenerate every handout figure, the catalogue and the handout.
 
 Each numbered notebook is executed in memory from a fresh kernel (the notebook files are not
-rewritten); every figure it passes to cramplab.plotting.save_figure lands in a staging folder.
-Only when every notebook has run cleanly are the files moved into figures/, figures no
-notebook draws any more are removed, and figures/README.md and figures/handout.pdf are
-rebuilt. A failing notebook stops the run, names the notebook and cell, and leaves
-figures/ as it was.
+rewritten); every figure it passes to cramplab.plotting.save_figure lands in a staging folder
+inside figures/. Only when every notebook has run cleanly are the catalogue (README.md) and
+the handout built there too, and then everything is installed in figures/ in one step that
+Ctrl-C and SIGTERM wait for, removing figures no notebook draws any more: the handout is never
+older than the figures. A failing notebook stops the run, names the notebook and cell, and
+leaves figures/ as it was; so does an interrupt, which also stops the kernels at once.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from cramplab.course.notebooks import NotebookFailed, course_notebooks, execute
+from cramplab import atomic
+from cramplab.course.notebooks import (
+    KernelWorkers,
+    NotebookFailed,
+    course_notebooks,
+    execute,
+    leave,
+    remove_abandoned_kernel_folders,
+)
 from cramplab.paths import CloneRequired, find_clone
-from cramplab.plotting import figure_metadata, write_atomically
 
 CATALOGUE = "README.md"
 SUFFIXES = (".png", ".svg")
@@ -49,13 +55,17 @@ def _run(notebook: Path, staging: Path) -> NotebookFigures:
 
 
 def regenerate(target: Path, notebooks: list[Path] | None = None) -> list[NotebookFigures]:
-    """Run the notebooks, then install their figures into target. Prints one line per notebook."""
+    """Run the notebooks, then install their figures, the catalogue and the handout into
+    target in one step. Prints one line per notebook."""
+    from cramplab.course.handout import HANDOUT, build_handout
+
     notebooks = course_notebooks() if notebooks is None else notebooks
     target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".staging-", dir=target) as staging:
-        with ThreadPoolExecutor(max_workers=JOBS) as pool:
-            futures = [pool.submit(_run, nb, Path(staging)) for nb in notebooks]
-            results = []
+    atomic.recover(target)  # what a killed run left: finished if committed, else removed
+    with atomic.Staging(target) as staging:
+        results = []
+        with KernelWorkers(JOBS) as workers:
+            futures = [workers.submit(_run, nb, staging.path) for nb in notebooks]
             for future in futures:
                 result = future.result()  # re-raises NotebookFailed, naming notebook and cell
                 count = len(result.files)
@@ -64,13 +74,19 @@ def regenerate(target: Path, notebooks: list[Path] | None = None) -> list[Notebo
                     flush=True,
                 )
                 results.append(result)
-        produced = {f.name for r in results for f in r.files}
+        produced = []
         for result in results:
             for file in result.files:
-                os.replace(file, target / file.name)
-    for stale in target.iterdir():
-        if stale.suffix in SUFFIXES and stale.name not in produced:
-            stale.unlink()
+                os.replace(file, staging.path / file.name)
+                produced.append(file.name)
+        (staging.path / CATALOGUE).write_bytes(catalogue(staging.path).encode("utf-8"))
+        build_handout(staging.path)
+        stale = [
+            f.name
+            for f in target.iterdir()
+            if f.suffix in SUFFIXES and f.name not in produced and not f.name.startswith(".")
+        ]
+        staging.commit(install=[*produced, CATALOGUE, HANDOUT], remove=stale)
     return results
 
 
@@ -82,6 +98,10 @@ def figure_files(directory: Path | None = None) -> list[Path]:
 
 def catalogue(directory: Path | None = None) -> str:
     """figures/README.md, written from the metadata stored in each PNG."""
+    # Imported here: matplotlib and seaborn take seconds to load, and the kernels should not
+    # wait for them (nor an early Ctrl-C).
+    from cramplab.plotting import figure_metadata
+
     lines = [
         "# Figures",
         "",
@@ -109,26 +129,37 @@ def catalogue(directory: Path | None = None) -> str:
 
 
 def main() -> int:
-    from cramplab.course.handout import build_handout
-
     start = time.perf_counter()
     try:
         figures_dir = find_clone(command="make figures").figures
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    left_behind = atomic.recover(figures_dir) if figures_dir.is_dir() else []
+    remove_abandoned_kernel_folders()
+    for folder in left_behind:
+        print(f"make figures: cleared {figures_dir.name}/{folder.name}, left by a killed run")
     notebooks = course_notebooks()
     print(
-        f"make figures: executing {len(notebooks)} notebooks ({JOBS} at a time) into {figures_dir.name}/"
+        f"make figures: executing {len(notebooks)} notebooks ({JOBS} at a time) into {figures_dir.name}/",
+        flush=True,
     )
     try:
-        results = regenerate(figures_dir, notebooks)
+        with atomic.interrupts_raise():
+            results = regenerate(figures_dir, notebooks)
     except NotebookFailed as error:
         print(f"error: {error}\nfigures/ was left unchanged.", file=sys.stderr)
         return 1
-    write_atomically(figures_dir / CATALOGUE, catalogue(figures_dir).encode("utf-8"))
-    pages = build_handout(figures_dir)
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "committed", False)
+        print(
+            "interrupted: "
+            + ("figures/ had already been updated" if done else "figures/ was left unchanged"),
+            file=sys.stderr,
+        )
+        return atomic.exit_code(interrupt)
     count = sum(len(r.files) for r in results)
+    pages = 1 + len(figure_files(figures_dir))
     print(
         f"make figures: {count} files ({count // 2} figures, PNG + SVG) from {len(results)} notebooks, "
         f"catalogue {figures_dir.name}/{CATALOGUE}, handout {pages} pages; "
@@ -138,4 +169,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())

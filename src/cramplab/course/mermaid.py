@@ -11,7 +11,7 @@ It lives in the Python environment, `<sys.prefix>/share/cramplab/mermaid-<VERSIO
 packages, so a machine that is offline after set-up still builds the site, `make clean`
 removes it with the rest of the environment, and nothing large is committed.
 
-    python -m cramplab.course.mermaid      (nothing is fetched when it is already there)
+    python -m cramplab.course mermaid      (nothing is fetched when it is already there)
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def ensure(target: Path | None = None) -> Path:
             raise MermaidUnavailable(
                 f"could not fetch mermaid {VERSION} from the npm registry ({error}); the site "
                 "needs it once, with network: run `make site` (or `python -m "
-                "cramplab.course.mermaid`) on a connected machine"
+                "cramplab.course mermaid`) on a connected machine"
             ) from None
         return install(tarball, target)
 
@@ -127,7 +127,10 @@ def describe(folder: Path) -> str:
     return f"mermaid {VERSION}: {len(files)} files ({size / 1e6:.1f} MB) in {folder}"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    if sys.argv[1:] if argv is None else argv:
+        print("usage: python -m cramplab.course mermaid  (takes no arguments)", file=sys.stderr)
+        return 2
     try:
         folder = ensure()
     except MermaidUnavailable as error:

@@ -285,7 +285,7 @@ def describe(out: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1 or args[:1] in (["-h"], ["--help"]):
-        print("usage: python -m cramplab.course.site [OUTPUT_DIR]  (default: build/site)")
+        print("usage: python -m cramplab.course site [OUTPUT_DIR]  (default: build/site)")
         return 2 if len(args) > 1 else 0
     start = time.perf_counter()
     try:

@@ -28,3 +28,14 @@ def _(c: Context):
 @FACTS.value("claim_count", "the guide's claims in guide_claims.csv")
 def _(c: Context):
     return len(c.data.guide_claims)
+
+
+@FACTS.claim(
+    "data_claim_sections",
+    "the guide's nutrient comparison table, its FAQ and its prevention steps",
+    "the claims checked against data come from exactly these three sections of the guide",
+)
+def _(c: Context):
+    claims = c.data.guide_claims
+    sections = set(claims.loc[claims["check_against"] == "data", "section"])
+    return sections == {"Nutrient comparison table", "FAQ", "Prevention steps"}

@@ -33,3 +33,12 @@ def _(c: Context):
     missing = c.per_100g.isna().sum()
     minerals = c.nutrients.index[c.nutrients["kind"] == "electrolyte"]
     return missing["vitamin_d"] > 2 * missing[minerals].max()
+
+
+@FACTS.claim(
+    "sodium_has_no_blanks",
+    "none at all for a nutrient without blanks such as sodium",
+    "sodium has a value for every food",
+)
+def _(c: Context):
+    return not c.per_100g["sodium"].isna().any()

@@ -1,0 +1,163 @@
+"""Facts stated in notebooks/02_nutrients_and_symptoms.ipynb."""
+
+import pandas as pd
+
+from cramplab.course.facts import FACTS, Context
+
+
+def _links(c: Context) -> pd.DataFrame:
+    return c.data.nutrient_symptoms
+
+
+def _grade(c: Context, nutrient_id: str, symptom_id: str) -> str:
+    links = _links(c).set_index(["nutrient_id", "symptom_id", "state"])
+    return links.at[(nutrient_id, symptom_id, "deficiency"), "evidence_grade"]
+
+
+def _signs_per_symptom(c: Context) -> pd.Series:
+    """Established signs of deficiency states: distinct nutrients per symptom."""
+    links = _links(c)
+    signs = links[(links["state"] == "deficiency") & (links["evidence_grade"] == "established")]
+    return signs.groupby("symptom_id")["nutrient_id"].nunique()
+
+
+def _cramp_nutrients(c: Context) -> list[str]:
+    links = _links(c)
+    rows = links[
+        (links["symptom_id"] == "muscle_cramp")
+        & (links["state"] == "deficiency")
+        & (links["evidence_grade"] == "established")
+    ]
+    names = c.nutrients["name"].str.split(" (", regex=False).str[0].str.lower()
+    return [names[n] for n in rows["nutrient_id"]]
+
+
+def _guide_links(c: Context) -> pd.Series:
+    links = _links(c)
+    return links.loc[links["guide_asserts"], "evidence_grade"].value_counts()
+
+
+@FACTS.value(
+    "cramp_established_count", "nutrients whose deficiency has a cramp as an established sign"
+)
+def _(c: Context):
+    return len(_cramp_nutrients(c))
+
+
+@FACTS.value("cramp_established_names", "those nutrients, in the table's order")
+def _(c: Context):
+    names = _cramp_nutrients(c)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@FACTS.value("vitamin_d_cramp_grade", "the grade of the vitamin D deficiency - cramp link")
+def _(c: Context):
+    return _grade(c, "vitamin_d", "muscle_cramp")
+
+
+@FACTS.claim(
+    "b_vitamin_cramps_no_evidence",
+    "no evidence either way",
+    "the B12 and B6 deficiency - cramp links are graded no_evidence_found",
+)
+def _(c: Context):
+    return {_grade(c, n, "muscle_cramp") for n in ("vitamin_b12", "vitamin_b6")} == {
+        "no_evidence_found"
+    }
+
+
+@FACTS.claim(
+    "contradicted_links",
+    "the guide's night-time cramps from low magnesium",
+    "the only contradicted link is magnesium deficiency - night leg cramps, asserted by the guide",
+)
+def _(c: Context):
+    links = _links(c)
+    against = links[links["evidence_grade"] == "contradicted"]
+    rows = zip(
+        against["nutrient_id"], against["symptom_id"], against["guide_asserts"], strict=True
+    )
+    return list(rows) == [("magnesium", "nocturnal_leg_cramp", True)]
+
+
+@FACTS.claim(
+    "cramp_and_weakness_shared_by_five",
+    "five deficiencies",
+    "cramps and weakness are each an established sign of exactly five deficiency states",
+)
+def _(c: Context):
+    counts = _signs_per_symptom(c)
+    return counts["muscle_cramp"] == counts["muscle_weakness"] == 5
+
+
+@FACTS.value(
+    "tingling_shared_by", "deficiencies with tingling (paraesthesia) as an established sign"
+)
+def _(c: Context):
+    return int(_signs_per_symptom(c)["paraesthesia"])
+
+
+@FACTS.claim(
+    "specific_symptoms_one_each",
+    "belong to one deficiency each",
+    "tremor, headache and seizures are each an established sign of one deficiency only",
+)
+def _(c: Context):
+    counts = _signs_per_symptom(c)
+    return all(counts[s] == 1 for s in ("tremor", "headache", "seizures"))
+
+
+@FACTS.value("guide_links_established", "the guide's symptom links graded established")
+def _(c: Context):
+    return int(_guide_links(c).get("established", 0))
+
+
+@FACTS.value("guide_links_total", "the symptom links the guide makes")
+def _(c: Context):
+    return int(_guide_links(c).sum())
+
+
+@FACTS.value("guide_links_no_evidence", "the guide's symptom links graded no_evidence_found")
+def _(c: Context):
+    return int(_guide_links(c).get("no_evidence_found", 0))
+
+
+@FACTS.value("guide_links_contradicted", "the guide's symptom links graded contradicted")
+def _(c: Context):
+    return int(_guide_links(c).get("contradicted", 0))
+
+
+def _omitted(c: Context) -> pd.DataFrame:
+    factors = c.data.cramp_factors
+    return factors[~factors["named_by_guide"] & (factors["evidence_grade"] == "established")]
+
+
+@FACTS.value("established_factors_guide_omits", "established cramp factors the guide never names")
+def _(c: Context):
+    return len(_omitted(c))
+
+
+@FACTS.value("established_factors_guide_omits_names", "their names, in the table's order")
+def _(c: Context):
+    names = _omitted(c)["name"].str.lower().tolist()
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@FACTS.claim(
+    "guide_factor_grades",
+    "caffeine has no evidence either way",
+    "of the factors the guide names, only sweat electrolyte loss is contradicted and only "
+    "caffeine has no evidence found",
+)
+def _(c: Context):
+    factors = c.data.cramp_factors
+    named = factors[factors["named_by_guide"]]
+    grade = named.set_index("factor_id")["evidence_grade"]
+    return list(grade[grade == "contradicted"].index) == ["sweat_electrolyte_loss"] and list(
+        grade[grade == "no_evidence_found"].index
+    ) == ["caffeine"]
+
+
+@FACTS.value("guide_links_limited", "the guide's symptom links graded limited")
+def _(c: Context):
+    return int(_guide_links(c).get("limited", 0))

@@ -1,0 +1,232 @@
+"""Facts stated in notebooks/06_checking_the_guide.ipynb: verdicts, counts and the figures of
+the food claims on the FDA's reference amount."""
+
+from functools import cache
+
+import pandas as pd
+
+from cramplab import analysis, claims
+from cramplab.course.facts import FACTS, Context
+
+
+@cache
+def _verdicts(c: Context) -> pd.DataFrame:
+    return claims.verdicts(c.data)
+
+
+@cache
+def _flips(c: Context) -> pd.DataFrame:
+    return claims.basis_flips(c.data)
+
+
+@cache
+def _distinct(c: Context) -> pd.DataFrame:
+    return claims.distinct_foods(claims.food_claims(c.data))
+
+
+def _verdict_words(claim_id: str):
+    def compute(c: Context):
+        return _verdicts(c).at[claim_id, "verdict"].replace("_", " ")
+
+    return compute
+
+
+for _claim in ("C01", "C06a", "C06b", "C10", "C11", "C17", "C30a", "C33b", "C34"):
+    FACTS.value(f"{_claim.lower()}_verdict", f"the verdict on {_claim}, in words")(
+        _verdict_words(_claim)
+    )
+
+
+@FACTS.claim(
+    "c38b_contradicted",
+    "magnesium supplements relieve cramps",
+    "C38b (magnesium supplements relieve cramps) is contradicted",
+)
+def _(c: Context):
+    return _verdicts(c).at["C38b", "verdict"] == "contradicted"
+
+
+def _count(verdict: str):
+    def compute(c: Context):
+        return int((_verdicts(c)["verdict"] == verdict).sum())
+
+    return compute
+
+
+FACTS.value("supported_count", "claims supported")(_count("supported"))
+FACTS.value("partly_count", "claims partly supported")(_count("partly_supported"))
+FACTS.value("mixed_count", "claims with mixed evidence")(_count("mixed"))
+FACTS.value("contradicted_count", "claims contradicted")(_count("contradicted"))
+FACTS.value("no_evidence_count", "claims with no evidence found")(_count("no_evidence_found"))
+
+
+@FACTS.value("claim_total", "all the claims checked in notebook 06")
+def _(c: Context):
+    return len(_verdicts(c))
+
+
+def _racc(category: str):
+    def compute(c: Context):
+        return float(c.data.reference_amounts.set_index("racc_category").at[category, "amount"])
+
+    return compute
+
+
+FACTS.value("racc_fruit", "the FDA reference amount of fresh fruit, g")(_racc("fruits_other"))
+FACTS.value("racc_nuts", "the reference amount of nuts and seeds, g")(_racc("nuts_seeds"))
+FACTS.value("racc_vegetables", "the reference amount of vegetables, g")(_racc("vegetables_other"))
+FACTS.value("racc_milk", "the reference amount of milk, mL")(_racc("milk_drinks"))
+
+
+# banana_serving_g and banana_racc_g are notebook 03's facts, stated here too.
+
+
+@FACTS.value("potassium_dv", "the FDA Daily Value for potassium, mg")
+def _(c: Context):
+    return c.daily_value("potassium")
+
+
+def _c24(c: Context) -> pd.DataFrame:
+    claim = c.data.guide_claims.set_index("claim_id").loc["C24"]
+    return claims.food_evidence(c.data, claim["foods"].split(";"), ["potassium"])
+
+
+@FACTS.claim(
+    "c24_none_excellent",
+    'that "rich in" requires',
+    "no food named in C24 reaches 20% DV potassium per reference amount",
+)
+def _(c: Context):
+    return bool((_c24(c)["percent_dv"] < analysis.EXCELLENT_SOURCE_PCT).all())
+
+
+@FACTS.value(
+    "potassium_leader_pct_racc", "the best %DV potassium per reference amount in the table"
+)
+def _(c: Context):
+    return float(analysis.shown_percent(analysis.percent_dv(c.data, "racc")["potassium"].max()))
+
+
+@FACTS.claim(
+    "no_food_rich_in_potassium",
+    'no food in the table is "rich in" potassium',
+    "no food reaches 20% DV potassium per reference amount",
+)
+def _(c: Context):
+    return bool(analysis.percent_dv(c.data, "racc")["potassium"].max() < 20)
+
+
+@FACTS.value("flip_pairs", "distinct food-nutrient words of the food claims that change basis")
+def _(c: Context):
+    return len(_flips(c)[["food_id", "nutrient_id"]].drop_duplicates())
+
+
+@FACTS.claim(
+    "guide_flip_examples",
+    "becomes an excellent source of magnesium",
+    "the words the notebook names change as it says between serving and reference amount",
+)
+def _(c: Context):
+    flips = (
+        _flips(c).drop_duplicates(["food_id", "nutrient_id"]).set_index(["food_id", "nutrient_id"])
+    )
+    expected = {
+        ("banana", "potassium"): ("neither", "good source"),
+        ("spinach_cooked", "potassium"): ("good source", "neither"),
+        ("spinach_cooked", "calcium"): ("good source", "neither"),
+        ("flaxseed", "magnesium"): ("neither", "excellent source"),
+    }
+    for key, levels in expected.items():
+        if key not in flips.index:
+            return False
+        if tuple(flips.loc[key, ["level_serving", "level_racc"]]) != levels:
+            return False
+    collards = ("collards_cooked", "calcium")
+    return collards in flips.index and flips.loc[collards, "level_racc"] == "neither"
+
+
+@FACTS.claim(
+    "no_claim_verdict_flips",
+    "flips",
+    "every food claim has the same verdict per household serving and per reference amount",
+)
+def _(c: Context):
+    serving = claims.verdicts(c.data, "serving")["verdict"]
+    return bool((serving == _verdicts(c)["verdict"]).all())
+
+
+def _absorption(c: Context, food_id: str) -> pd.Series:
+    return analysis.calcium_absorption_table(c.data, "racc", [food_id]).loc[food_id]
+
+
+def _shown(food_id: str, column: str):
+    """A %DV as the notebook's tables print it (claims.for_display)."""
+    return lambda c: float(analysis.shown_percent(_absorption(c, food_id)[column]))
+
+
+FACTS.value("spinach_calcium_pct_racc", "cooked spinach, calcium %DV per reference amount")(
+    _shown("spinach_cooked", "percent_dv")
+)
+FACTS.value("spinach_calcium_milk_equivalent", "cooked spinach, calcium %DV as absorbed")(
+    _shown("spinach_cooked", "milk_equivalent_pct_dv")
+)
+FACTS.value("kale_calcium_pct_racc", "cooked kale, calcium %DV per reference amount")(
+    _shown("kale_cooked", "percent_dv")
+)
+FACTS.value("kale_calcium_milk_equivalent", "cooked kale, calcium %DV as absorbed")(
+    _shown("kale_cooked", "milk_equivalent_pct_dv")
+)
+
+
+def _c25_absorption(c: Context) -> pd.DataFrame:
+    foods = c.data.guide_claims.set_index("claim_id").at["C25", "foods"].split(";")
+    return analysis.calcium_absorption_table(c.data, "racc", foods)
+
+
+@FACTS.value("c25_no_figure_count", "foods named in C25 with no calcium absorption figure")
+def _(c: Context):
+    return int(_c25_absorption(c)["fraction"].isna().sum())
+
+
+@FACTS.claim(
+    "calcium_greens_fail_both",
+    "while leafy greens fail on both readings",
+    "no verdict changes with absorption; milk, yogurt and fortified juice pass on both "
+    "readings; spinach, kale and collards are not good sources on either",
+)
+def _(c: Context):
+    table = _c25_absorption(c)
+    passing = ["milk_whole", "yogurt_plain_lowfat", "orange_juice_fortified"]
+    greens = ["spinach_cooked", "kale_cooked", "collards_cooked"]
+    good = ["excellent source", "good source"]
+    return bool(
+        table.loc[passing, "level"].isin(good).all()
+        and table.loc[passing, "milk_equivalent_level"].isin(good).all()
+        and (table.loc[greens, "level"] == "neither").all()
+        and table.loc[greens, "milk_equivalent_level"].isin(["neither", "no figure"]).all()
+    )
+
+
+@FACTS.claim(
+    "no_absorbed_verdict_flips",
+    "changes no verdict",
+    "every food claim's verdict is the same with calcium read as absorbed",
+)
+def _(c: Context):
+    table = _verdicts(c)
+    return bool((table["verdict"] == table["verdict_absorbed"]).all())
+
+
+@FACTS.value("banana_claims", "food claims that name the banana")
+def _(c: Context):
+    return int(_distinct(c).at["banana", "claims"])
+
+
+@FACTS.value("distinct_not_good", "distinct named foods not a good source of anything claimed")
+def _(c: Context):
+    return int((_distinct(c)["level"] == "neither").sum())
+
+
+@FACTS.value("distinct_no_data", "distinct named foods with no value for any nutrient claimed")
+def _(c: Context):
+    return int((_distinct(c)["level"] == "no data").sum())
