@@ -18,6 +18,7 @@ import pytest
 
 from cramplab.course.editions import tags
 
+# Debian's package; CRAMPLAB_CHROMIUM names another Chromium (another distribution's path).
 CHROMIUM = Path(os.environ.get("CRAMPLAB_CHROMIUM", "/usr/bin/chromium"))
 INSTALL_HINT = "sudo apt-get install chromium"
 
