@@ -3,21 +3,36 @@
 import numpy as np
 import pandas as pd
 
-from cramplab.data import CourseData
+from cramplab.data import DAILY_VALUES_STAGE, CourseData
 
 NUTRIENTS = pd.DataFrame(
     {
-        "nutrient_id": ["magnesium", "sodium", "energy"],
-        "name": ["Magnesium", "Sodium", "Energy"],
-        "unit": ["mg", "mg", "kcal"],
-        "kind": ["electrolyte", "electrolyte", "context"],
-        "usda_nutr_no": [304, 307, 208],
-        "daily_value": [100.0, 2300.0, np.nan],
-        "deficiency_state": ["low", "low", np.nan],
-        "muscle_nerve_role": ["r", "r", "r"],
-        "source": ["s", "s", "s"],
+        "nutrient_id": ["magnesium", "sodium", "energy", "retinol"],
+        "name": ["Magnesium", "Sodium", "Energy", "Retinol"],
+        "unit": ["mg", "mg", "kcal", "µg"],
+        "kind": ["electrolyte", "electrolyte", "context", "context"],
+        "usda_nutr_no": [304, 307, 208, 319],
+        "daily_value": [100.0, 2300.0, np.nan, np.nan],
+        "deficiency_state": ["low", "low", np.nan, np.nan],
+        "muscle_nerve_role": ["r", "r", "r", "r"],
+        "source": ["s", "s", "s", "s"],
     }
 )
+VITAMIN_D = pd.DataFrame(
+    {
+        "nutrient_id": ["vitamin_d"],
+        "name": ["Vitamin D"],
+        "unit": ["µg"],
+        "kind": ["vitamin"],
+        "usda_nutr_no": [328],
+        "daily_value": [20.0],
+        "deficiency_state": ["low"],
+        "muscle_nerve_role": ["r"],
+        "source": ["s"],
+    }
+)
+STAGE = "female_19_30"
+ATTRIBUTES = ("dairy", "egg", "fish_shellfish", "meat_poultry", "other_animal")
 
 
 CALCIUM = pd.DataFrame(
@@ -48,8 +63,11 @@ def absorption_rows(fractions: dict[str, tuple[float, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def intake_rows(magnesium=100.0, sodium_ai=100.0, sodium_cdrr=2300.0) -> pd.DataFrame:
-    base = {"life_stage": "female_19_30", "group": "females", "age_min": 19, "age_max": 30}
+def intake_rows(
+    magnesium=100.0, sodium_ai=100.0, sodium_cdrr=2300.0, vitamin_d=None, vitamin_d_ul=100.0
+) -> pd.DataFrame:
+    """female_19_30's intake references; vitamin_d=15 adds its RDA (and a UL on total intake)."""
+    base = {"life_stage": STAGE, "group": "females", "age_min": 19, "age_max": 30}
     rows = [
         {**base, "nutrient_id": "magnesium", "reference_type": "RDA", "amount": magnesium,
          "unit": "mg", "ul": 350.0, "ul_scope": "supplements and medicines only"},
@@ -58,22 +76,90 @@ def intake_rows(magnesium=100.0, sodium_ai=100.0, sodium_cdrr=2300.0) -> pd.Data
         {**base, "nutrient_id": "sodium", "reference_type": "CDRR", "amount": sodium_cdrr,
          "unit": "mg", "ul": np.nan, "ul_scope": "none established"},
     ]  # fmt: skip
+    if vitamin_d is not None:
+        rows.append(
+            {**base, "nutrient_id": "vitamin_d", "reference_type": "RDA", "amount": vitamin_d,
+             "unit": "µg", "ul": vitamin_d_ul, "ul_scope": "total intake"}
+        )  # fmt: skip
     table = pd.DataFrame(rows)
     table["note"] = np.nan
     table["source"] = "test"
     return table
 
 
-def make_course(
-    foods: dict[str, dict], intakes: pd.DataFrame | None = None, claims=None, absorption=None
-):
-    """A CourseData from {food_id: {serving_g, energy, magnesium, sodium, food_group?,
-    racc_g?, label_serving_g?, calcium?}}.
+def energy_rows(low=0, high=1_000_000, stages=(STAGE, DAILY_VALUES_STAGE), scale=1.0):
+    """Energy bands: by default so wide that they never bind."""
+    return pd.DataFrame(
+        {
+            "life_stage": list(stages),
+            "kcal_low": low,
+            "kcal_high": high,
+            "portion_scale": scale,
+            "basis": "test",
+            "source": "test",
+            "note": np.nan,
+        }
+    )
 
-    Amounts are per 100 g; leave a nutrient out to make it missing. racc_g defaults to the
-    serving. absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption.
+
+def retinol_rows(ul=3000.0, stages=(STAGE, DAILY_VALUES_STAGE)):
+    return pd.DataFrame(
+        {
+            "nutrient_id": "retinol",
+            "life_stage": list(stages),
+            "ul": ul,
+            "unit": "µg",
+            "ul_scope": "preformed vitamin A only",
+            "note": np.nan,
+            "source": "test",
+        }
+    )
+
+
+def fish_rows(best=3, good=1, serving_oz=4, stages=(STAGE,)):
+    """FDA/EPA-style weekly fish advice for the given life stages."""
+    return pd.DataFrame(
+        {
+            "life_stage": list(stages),
+            "audience": "test",
+            "serving_oz": serving_oz,
+            "best_choice_servings": best,
+            "good_choice_servings": good,
+            "advice": "test",
+            "source": "test",
+            "note": np.nan,
+        }
+    )
+
+
+def make_course(
+    foods: dict[str, dict],
+    intakes: pd.DataFrame | None = None,
+    claims=None,
+    *,
+    nutrients: pd.DataFrame | None = None,
+    energy: pd.DataFrame | None = None,
+    upper_limits: pd.DataFrame | None = None,
+    fish: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    absorption=None,
+):
+    """A CourseData from {food_id: {serving_g, energy, magnesium, sodium, ...}}.
+
+    Amounts are per 100 g; leave a nutrient out to make it missing (retinol too: a food that is
+    neither animal nor fortified then counts 0). Planner columns, all optional: the attributes
+    dairy, egg, fish_shellfish, meat_poultry, other_animal (true/false), fish_advice,
+    fortified, max_portions (default 3, of a portion of serving_g) and category (default
+    "any", a category that never binds). Food columns from the reference-amount tables:
+    food_group, racc_g (default: the serving), label_serving_g, calcium (adds the nutrient).
+    absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption.
     """
-    food_rows, amount_rows = [], []
+    nutrients = NUTRIENTS if nutrients is None else nutrients
+    if any("calcium" in spec for spec in foods.values()) and "calcium" not in set(
+        nutrients["nutrient_id"]
+    ):
+        nutrients = pd.concat([nutrients, CALCIUM], ignore_index=True)
+    food_rows, amount_rows, attribute_rows, cap_rows = [], [], [], []
     for food_id, spec in foods.items():
         food_rows.append(
             {
@@ -87,7 +173,7 @@ def make_course(
                 "serving_desc": "1 portion",
                 "guide_named": False,
                 "guide_term": np.nan,
-                "fortified": False,
+                "fortified": bool(spec.get("fortified", False)),
                 "leader_for": np.nan,
                 "racc_category": "test_category",
                 "racc_weight_seq": pd.NA,
@@ -96,22 +182,39 @@ def make_course(
                 "label_serving_g": float(spec.get("label_serving_g", np.nan)),
             }
         )
-        for nutrient_id in NUTRIENTS["nutrient_id"]:
-            amount_rows.append(
-                {"food_id": food_id, "nutrient_id": nutrient_id, "amount": spec.get(nutrient_id)}
-            )
-    nutrients = NUTRIENTS.copy()
-    if any("calcium" in spec for spec in foods.values()):
-        nutrients = pd.concat([nutrients, CALCIUM], ignore_index=True)
-        for food_id, spec in foods.items():
-            amount_rows.append(
-                {"food_id": food_id, "nutrient_id": "calcium", "amount": spec.get("calcium")}
-            )
+        for nutrient_id in nutrients["nutrient_id"]:
+            amount = spec.get(nutrient_id)
+            amount_rows.append({"food_id": food_id, "nutrient_id": nutrient_id, "amount": amount})
+        attribute_rows.append(
+            {
+                "food_id": food_id,
+                **{name: bool(spec.get(name, False)) for name in ATTRIBUTES},
+                "fish_advice": spec.get("fish_advice", np.nan),
+                "decided_by": "manual",
+                "reason": "test",
+                "note": np.nan,
+            }
+        )
+        cap_rows.append(
+            {
+                "food_id": food_id,
+                "category": spec.get("category", "any"),
+                "portion": "1 portion",
+                "portion_g": float(spec["serving_g"]),
+                "max_portions": float(spec.get("max_portions", 3)),
+            }
+        )
     food_nutrients = pd.DataFrame(amount_rows)
     food_nutrients["amount"] = food_nutrients["amount"].astype(float)
+    if categories is None:
+        categories = pd.DataFrame(
+            {"category": ["any"], "name": ["Any food"], "rule": "3 portions", "basis": "test",
+             "kind": "judgement", "max_caps": 1000.0, "sr28_groups": np.nan, "max_g": np.nan,
+             "source": "test"}
+        )  # fmt: skip
     empty = pd.DataFrame()
     return CourseData(
-        nutrients=nutrients,
+        nutrients=nutrients.copy(),
         intake_references=intake_rows() if intakes is None else intakes,
         foods=pd.DataFrame(food_rows),
         food_nutrients=food_nutrients,
@@ -123,4 +226,11 @@ def make_course(
         claim_studies=empty,
         cramp_factors=empty,
         supplement_cautions=empty,
+        food_attributes=pd.DataFrame(attribute_rows),
+        portion_categories=categories,
+        portion_caps=pd.DataFrame(cap_rows),
+        energy_bands=energy_rows() if energy is None else energy,
+        fish_advice=fish_rows(stages=()) if fish is None else fish,
+        upper_limits=retinol_rows() if upper_limits is None else upper_limits,
+        population_intakes=empty,
     )

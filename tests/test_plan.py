@@ -1,11 +1,29 @@
-"""The planner on tables small enough to solve by hand."""
+"""The planner on tables small enough to solve by hand.
 
+Each test builds a course whose optimum can be worked out on paper: amounts are per 100 g and
+each food's portion is its serving (100 g unless stated), so a portion holds what the table
+says. The targets are female_19_30's from course_factory (magnesium 100 mg, sodium AI 100 mg,
+sodium CDRR 2,300 mg) unless a test says otherwise.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
 import pytest
-from course_factory import intake_rows
+from course_factory import (
+    NUTRIENTS,
+    STAGE,
+    VITAMIN_D,
+    energy_rows,
+    fish_rows,
+    intake_rows,
+)
 
-from cramplab.plan import NoMenuPossible, excluded_foods, plan_menu, targets_for
+from cramplab import plan
+from cramplab.plan import NoMenuPossible, binds, excluded_foods, plan_menu, targets_for
 
-# Per serving: A gives 100 kcal and 50 mg magnesium, B 300 kcal and 100 mg (servings = 100 g).
+# A gives 100 kcal and 50 mg magnesium a portion, B 300 kcal and 100 mg; at most 3 portions.
 FOODS = {
     "a": {"serving_g": 100, "energy": 100, "magnesium": 50, "sodium": 100},
     "b": {"serving_g": 100, "energy": 300, "magnesium": 100, "sodium": 100},
@@ -13,65 +31,216 @@ FOODS = {
 
 
 def test_targets_follow_the_life_stage(course):
-    targets = targets_for(course(FOODS), "female_19_30")
+    targets = targets_for(course(FOODS), STAGE)
     assert targets.minimum["magnesium"] == 100
-    assert targets.maximum["sodium"] == 2300  # the CDRR
+    assert targets.maximum["sodium"] == 2300 and targets.scope["sodium"] == "CDRR"
+    assert targets.maximum["retinol"] == 3000 and "preformed" in targets.scope["retinol"]
+    assert math.isnan(targets.maximum["magnesium"])  # its UL is for supplements only
+    assert targets.energy == (0, 1_000_000)
     assert targets_for(course(FOODS)).minimum["magnesium"] == 100  # the DV
 
 
-def test_fewest_calories(course):
-    menu = plan_menu(course(FOODS), life_stage="female_19_30")
-    # Two servings of A (200 kcal) beat one of B (300 kcal).
-    assert menu.items["servings"].to_dict() == {"a": 2.0}
-    assert menu.items["kcal"].sum() == 200
+def test_the_smallest_menu_counts_each_food_as_a_share_of_its_cap(course):
+    menu = plan_menu(course(FOODS), life_stage=STAGE)
+    # A needs 2 of its 3 portions (2/3 of its cap), B 1 of 3 (1/3): B is the smaller menu.
+    assert menu.items["portions"].to_dict() == {"b": 1.0}
     assert menu.totals.at["magnesium", "binds"] == "target"
 
 
-def test_half_servings_and_the_serving_bound(course):
-    menu = plan_menu(course(FOODS), life_stage="female_19_30", max_servings=1)
+def test_fewest_calories(course):
+    menu = plan_menu(course(FOODS), life_stage=STAGE, objective="calories")
+    # Two portions of A (200 kcal) beat one of B (300 kcal).
+    assert menu.items["portions"].to_dict() == {"a": 2.0}
+    assert menu.kcal == 200
+
+
+def test_half_portions_and_the_gram_cap(course):
+    foods = {**FOODS, "a": {**FOODS["a"], "max_portions": 1}}
+    menu = plan_menu(course(foods), life_stage=STAGE, objective="calories")
     # A alone reaches only 50 mg; 1 A + 1/2 B = 100 mg for 250 kcal beats 1 B at 300 kcal.
-    assert menu.items["servings"].to_dict() == {"a": 1.0, "b": 0.5}
-    assert "A at 1 servings" in menu.binding
+    assert menu.items["portions"].to_dict() == {"a": 1.0, "b": 0.5}
+    assert menu.items.at["a", "grams"] == 100 and menu.items.at["a", "at_cap"]
+    assert "A at its cap" in menu.binding
 
 
-def test_fewest_foods(course):
-    menu = plan_menu(course(FOODS), life_stage="female_19_30", max_servings=1, objective="foods")
-    assert menu.items["servings"].to_dict() == {"b": 1.0}
+def test_a_spice_is_a_pinch(course):
+    # The spice is the leanest magnesium (50 mg for 3 kcal in its 1 g portion, with 100 mg of
+    # sodium), but a day holds one portion of it: the other 50 mg come from A.
+    spice = {"serving_g": 1, "energy": 300, "magnesium": 5000, "sodium": 10000, "max_portions": 1}
+    data = course({**FOODS, "spice": spice})
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    assert menu.items["portions"].to_dict() == {"a": 1.0, "spice": 1.0}
+    assert menu.items.at["spice", "grams"] == 1 and menu.items.at["spice", "at_cap"]
+    loose = plan_menu(data, life_stage=STAGE, objective="calories", portions={"spice": 3})
+    assert loose.items["portions"].to_dict() == {"spice": 2.0}
 
 
-def test_fewest_foods_breaks_ties_by_calories(course):
-    menu = plan_menu(course(FOODS), life_stage="female_19_30", objective="foods")
-    assert menu.items["servings"].to_dict() == {"a": 2.0}
+def test_fewest_foods_then_the_least_energy(course):
+    foods = {k: {**v, "max_portions": 1} for k, v in FOODS.items()}
+    menu = plan_menu(course(foods), life_stage=STAGE, objective="foods")
+    assert menu.items["portions"].to_dict() == {"b": 1.0}
+    menu = plan_menu(course(FOODS), life_stage=STAGE, objective="foods")
+    # One food either way (2 A or 1 B); the second solve trims it to the least energy.
+    assert menu.items["portions"].to_dict() in ({"a": 2.0}, {"b": 1.0})
 
 
-def test_unreachable_target_names_the_nutrient(course):
-    intakes = intake_rows(magnesium=1000)
-    with pytest.raises(NoMenuPossible, match="magnesium") as error:
-        plan_menu(course(FOODS, intakes=intakes), life_stage="female_19_30")
-    assert error.value.nutrients == ["magnesium"]
+def test_an_energy_band_is_a_day_not_a_snack(course):
+    data = course(FOODS, energy=energy_rows(low=350, high=1000))
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    # 200 kcal would do for magnesium, but the day needs 350: 2 A + 1/2 B is the leanest.
+    assert menu.items["portions"].to_dict() == {"a": 2.0, "b": 0.5}
+    assert menu.kcal == 350
+    assert menu.totals.at["energy", "binds"] == "target"
+    with pytest.raises(NoMenuPossible, match="energy 0-150 kcal"):
+        plan_menu(course(FOODS, energy=energy_rows(high=150)), life_stage=STAGE)
 
 
-def test_sodium_limit_makes_the_menu_impossible(course):
-    salty = {"a": {"serving_g": 100, "energy": 100, "magnesium": 50, "sodium": 1500}}
-    with pytest.raises(NoMenuPossible, match="dropping the target for magnesium") as error:
-        plan_menu(course(salty), life_stage="female_19_30")
-    assert error.value.nutrients == ["magnesium"]
+def test_a_limit_that_binds(course):
+    salty = {"serving_g": 100, "energy": 100, "magnesium": 50, "sodium": 1100}
+    foods = {"a": salty, "b": {**FOODS["b"], "sodium": 0}}
+    data = course(foods, intakes=intake_rows(magnesium=200))
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    # Four A would be cheapest (400 kcal) but hold 4,400 mg sodium; the CDRR allows 2 A.
+    assert menu.items["portions"].to_dict() == {"a": 2.0, "b": 1.0}
+    assert menu.totals.at["sodium", "binds"] == "limit"
+    assert "sodium limit" in menu.binding
 
 
-def test_missing_sodium_keeps_a_food_out(course):
-    foods = {**FOODS, "c": {"serving_g": 100, "energy": 10, "magnesium": 100}}
-    menu = plan_menu(course(foods), life_stage="female_19_30")
-    assert menu.foods_considered == 2
-    assert "c" not in menu.items.index
-
-
-def test_exclusions_and_extra_limits(course):
-    data = course({**FOODS, "milk": {**FOODS["a"], "food_group": "Dairy and Egg Products"}})
-    assert list(excluded_foods(data, patterns=("no_dairy",))) == ["milk"]
-    menu = plan_menu(data, life_stage="female_19_30", exclude=["a", "milk"])
-    assert list(menu.items.index) == ["b"]
+def test_an_extra_limit_and_a_changed_cap(course):
+    data = course(FOODS)
     with pytest.raises(NoMenuPossible):
-        plan_menu(data, life_stage="female_19_30", limits={"energy": 150})
+        plan_menu(data, life_stage=STAGE, limits={"energy": 150})
+    menu = plan_menu(data, life_stage=STAGE, objective="calories", portions={"a": 1})
+    assert menu.items["portions"].to_dict() == {"a": 1.0, "b": 0.5}
+    with pytest.raises(ValueError, match="no food 'c'"):
+        plan_menu(data, life_stage=STAGE, portions={"c": 1})
+
+
+def vitamin_d_course(course, **foods):
+    """Vitamin D is the only target (15 µg); magnesium and sodium need nothing."""
+    nutrients = pd.concat([NUTRIENTS, VITAMIN_D], ignore_index=True)
+    intakes = intake_rows(magnesium=0, sodium_ai=0, vitamin_d=15)
+    return course(foods, intakes=intakes, nutrients=nutrients)
+
+
+# The trap: a fish-liver oil meets vitamin D in a few grams, each portion (5 g) holding
+# 12.5 µg vitamin D and 2,500 µg retinol; fish holds 8.5 µg and 42.5 µg a portion (85 g).
+LIVER_OIL = {"serving_g": 5, "energy": 900, "vitamin_d": 250, "retinol": 50000, "sodium": 0,
+             "fish_shellfish": True}  # fmt: skip
+FISH = {"serving_g": 85, "energy": 200, "vitamin_d": 10, "retinol": 50, "sodium": 60,
+        "fish_shellfish": True, "fish_advice": "best_choice"}  # fmt: skip
+
+
+def test_the_vitamin_a_trap(course):
+    data = vitamin_d_course(course, oil=LIVER_OIL, fish=FISH)
+    unguarded = plan_menu(data, life_stage=STAGE, objective="calories", limits={"retinol": np.inf})
+    # Without a retinol limit, 1 1/2 portions of oil (18.75 µg D, 67.5 kcal) win ...
+    assert unguarded.items["portions"].to_dict() == {"oil": 1.5}
+    assert unguarded.totals.at["retinol", "total"] == 3750  # ... at 1.25 x the UL.
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    # With it, one portion of oil (2,500 µg) and half a portion of fish make up the rest.
+    assert menu.items["portions"].to_dict() == {"oil": 1.0, "fish": 0.5}
+    assert menu.totals.at["retinol", "total"] <= 3000
+
+
+def test_missing_retinol_is_zero_only_for_plant_foods_not_fortified(course):
+    mushroom = {"serving_g": 100, "energy": 20, "vitamin_d": 20, "sodium": 5}  # no retinol value
+    data = vitamin_d_course(course, mushroom=mushroom, fish=FISH)
+    assert list(plan_menu(data, life_stage=STAGE, objective="calories").items.index) == [
+        "mushroom"
+    ]
+    for change in ({"fortified": True}, {"egg": True}):
+        data = vitamin_d_course(course, mushroom={**mushroom, **change}, fish=FISH)
+        menu = plan_menu(data, life_stage=STAGE, objective="calories")
+        assert list(menu.items.index) == ["fish"]
+        assert menu.excluded == {"energy or a limited nutrient missing": 1}
+
+
+def test_an_upper_limit_on_total_intake_binds(course):
+    # A fortified bar is the leanest magnesium (50 mg for 10 kcal) but holds 15 µg vitamin D;
+    # vitamin D's UL (here 30 µg) covers total intake, so the bar stops at 2 portions.
+    bar = {"serving_g": 100, "energy": 10, "magnesium": 50, "vitamin_d": 15, "retinol": 0,
+           "sodium": 0}  # fmt: skip
+    a = {**FOODS["a"], "vitamin_d": 0, "retinol": 0, "sodium": 0}
+    nutrients = pd.concat([NUTRIENTS, VITAMIN_D], ignore_index=True)
+    intakes = intake_rows(magnesium=150, sodium_ai=0, vitamin_d=0, vitamin_d_ul=30)
+    data = course({"bar": bar, "a": a}, intakes=intakes, nutrients=nutrients)
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    assert menu.items["portions"].to_dict() == {"bar": 2.0, "a": 1.0}
+    assert menu.totals.at["vitamin_d", "binds"] == "limit"
+    assert menu.totals.at["vitamin_d", "limit_scope"] == "UL"
+
+
+def test_fish_in_pregnancy_stays_within_the_weekly_advice(course):
+    # 3 servings of 4 oz a week of best choices: 340.2 g, 48.6 g a day. Fish is the leanest
+    # vitamin D here, so without the advice the menu would be fish alone.
+    swordfish = {**FISH, "fish_advice": "choice_to_avoid", "energy": 100}
+    milk = {"serving_g": 100, "energy": 60, "vitamin_d": 1, "retinol": 40, "sodium": 40,
+            "dairy": True, "max_portions": 20}  # fmt: skip
+    nutrients = pd.concat([NUTRIENTS, VITAMIN_D], ignore_index=True)
+    foods = {
+        "fish": {**FISH, "serving_g": 20, "max_portions": 20},
+        "sword": swordfish,
+        "milk": milk,
+    }
+    intakes = intake_rows(magnesium=0, sodium_ai=0, vitamin_d=15)
+    free = plan_menu(course(foods, intakes=intakes, nutrients=nutrients), life_stage=STAGE,
+                     objective="calories")  # fmt: skip
+    assert "sword" in free.items.index  # no advice for this life stage: swordfish is cheapest
+    advised = course(foods, intakes=intakes, nutrients=nutrients, fish=fish_rows())
+    menu = plan_menu(advised, life_stage=STAGE, objective="calories")
+    assert "sword" not in menu.items.index
+    weekly = menu.items.loc[["fish"], "grams"].sum() * 7
+    assert weekly <= 3 * 4 * plan.OUNCE_G + 1e-9
+    assert menu.totals.at["fish_week", "total"] <= 1 + 1e-9
+    assert menu.excluded["fish the FDA/EPA advice leaves out for this life stage"] == 1
+
+
+def test_a_category_holds_one_cap_of_its_kind(course):
+    categories = pd.DataFrame(
+        {"category": ["bean", "other"], "name": ["Beans", "Other"], "rule": "r", "basis": "b",
+         "kind": "judgement", "max_caps": [1.0, 100.0], "sr28_groups": np.nan, "max_g": np.nan,
+         "source": "s"}
+    )  # fmt: skip
+    beans = {"serving_g": 100, "energy": 100, "magnesium": 80, "sodium": 100, "category": "bean",
+             "max_portions": 1}  # fmt: skip
+    foods = {"lentil": beans, "chickpea": beans, "bread": {**FOODS["b"], "category": "other"}}
+    menu = plan_menu(course(foods, categories=categories), life_stage=STAGE, objective="calories")
+    # 1 1/2 bean portions (120 mg, 150 kcal) would be leanest, but beans together hold one
+    # cap: one portion of beans (80 mg) and half a portion of bread (50 mg), 250 kcal.
+    beans_eaten = menu.items.loc[menu.items.index.isin(["lentil", "chickpea"]), "portions"]
+    assert beans_eaten.sum() == 1.0
+    assert menu.items.at["bread", "portions"] == 0.5
+    assert menu.kcal == 250
+
+
+def test_children_eat_a_share_of_the_adult_caps(course):
+    data = course(FOODS, intakes=intake_rows(magnesium=75), energy=energy_rows(scale=0.5))
+    menu = plan_menu(data, life_stage=STAGE, objective="calories", portions={"b": 0})
+    assert menu.items["portions"].to_dict() == {"a": 1.5}  # 3 portions x 0.5 = 1.5: 75 mg
+    assert menu.totals.at["magnesium", "total"] == 75
+
+
+def test_diet_patterns_by_what_a_food_contains(course):
+    foods = {
+        "soup": {
+            **FOODS["a"],
+            "description": "Soup, vegetable with chicken",
+            "meat_poultry": True,
+        },
+        "drink": {**FOODS["a"], "description": "Chocolate drink, milk based", "dairy": True},
+        "honey": {**FOODS["a"], "description": "Honey", "other_animal": True},
+        "oil": {**FOODS["a"], "description": "Fish oil, cod liver", "fish_shellfish": True},
+        "beans": FOODS["a"],
+    }
+    data = course(foods)  # every food filed in the vegetable group
+    assert list(excluded_foods(data, patterns=("vegetarian",))) == ["soup", "oil"]
+    assert list(excluded_foods(data, patterns=("no_dairy",))) == ["drink"]
+    assert list(excluded_foods(data, patterns=("no_fish",))) == ["oil"]
+    assert list(excluded_foods(data, patterns=("vegan",))) == ["soup", "drink", "honey", "oil"]
+    menu = plan_menu(data, life_stage=STAGE, patterns=("vegan",))
+    assert list(menu.items.index) == ["beans"]
+    assert menu.table().columns.name == "menu for female_19_30, vegan"
     with pytest.raises(ValueError, match="unknown diet pattern"):
         excluded_foods(data, patterns=("paleo",))
 
@@ -84,20 +253,45 @@ def test_exclusion_by_flag(course):
         excluded_foods(data, flags=("name",))
 
 
-def test_shadow_price_is_the_calorie_cost_of_the_last_unit(course):
-    menu = plan_menu(course(FOODS), life_stage="female_19_30")
-    # Food A buys magnesium at 100 kcal / 50 mg: each mg of target costs 2 kcal.
-    assert menu.totals.at["magnesium", "shadow_kcal_per_unit"] == pytest.approx(2.0)
-    # Sodium comes free with A (100 mg a serving) and its limit is far away.
-    assert menu.totals.at["sodium", "shadow_kcal_per_unit"] == pytest.approx(0.0)
-    assert menu.totals.at["sodium", "binds"] == ""
+def test_an_unreachable_target_names_the_nutrient_and_what_stands_in_the_way(course):
+    with pytest.raises(NoMenuPossible, match="magnesium") as error:
+        plan_menu(course(FOODS, intakes=intake_rows(magnesium=1000)), life_stage=STAGE)
+    assert error.value.nutrients == ["magnesium"]
+    assert "portion caps" in error.value.limits  # 3 A + 3 B give 450 mg at most
+    assert "at most 450 of 1e+03" in str(error.value)
+
+
+def test_a_limit_that_makes_the_menu_impossible_is_named(course):
+    salty = {"a": {"serving_g": 100, "energy": 100, "magnesium": 50, "sodium": 1500}}
+    with pytest.raises(NoMenuPossible, match=r"sodium ≤ 2,300 \(CDRR\)") as error:
+        plan_menu(course(salty), life_stage=STAGE)
+    assert error.value.nutrients == ["magnesium"]
+    assert error.value.limits == ["sodium"]
+
+
+def test_missing_sodium_keeps_a_food_out(course):
+    foods = {**FOODS, "c": {"serving_g": 100, "energy": 10, "magnesium": 100}}
+    menu = plan_menu(course(foods), life_stage=STAGE)
+    assert menu.foods_considered == 2
+    assert "c" not in menu.items.index
+
+
+def test_one_rule_for_binding():
+    totals = pd.DataFrame(
+        {"total": [104.0, 106.0, 96.0, 94.0], "target": [100.0, 100.0, 0, 0],
+         "limit": [np.nan, np.nan, 100.0, 100.0]},
+        index=["close", "room", "near", "far"],
+    )  # fmt: skip
+    assert binds(totals).to_dict() == {"close": "target", "room": "", "near": "limit", "far": ""}
+
+
+def test_the_menu_table_lists_grams_and_energy_with_a_total(course):
+    table = plan_menu(course(FOODS), life_stage=STAGE).table()
+    assert list(table.columns) == ["name", "portions", "portion", "grams", "kcal"]
+    assert table.loc["total", ["grams", "kcal"]].tolist() == [100.0, 300.0]
 
 
 def test_candidate_pruning_finds_the_same_optimum_as_a_full_solve(course, monkeypatch):
-    import numpy as np
-
-    from cramplab import plan
-
     rng = np.random.default_rng(7)
     foods = {
         f"f{i}": {
@@ -109,8 +303,21 @@ def test_candidate_pruning_finds_the_same_optimum_as_a_full_solve(course, monkey
         for i in range(30)
     }
     data = course(foods)
-    full = plan_menu(data, life_stage="female_19_30", objective="calories")  # 30 <= CANDIDATES
-    monkeypatch.setattr(plan, "CANDIDATES", 2)  # force the proof-and-widen path
-    pruned = plan_menu(data, life_stage="female_19_30", objective="calories")
-    assert pruned.items["kcal"].sum() == pytest.approx(full.items["kcal"].sum(), rel=1e-4)
-    assert pruned.totals.at["magnesium", "total"] >= 100
+    for objective in ("size", "calories"):
+        full = plan_menu(data, life_stage=STAGE, objective=objective)  # 30 <= CANDIDATES
+        monkeypatch.setattr(plan, "CANDIDATES", 2)  # force the proof-and-widen path
+        pruned = plan_menu(data, life_stage=STAGE, objective=objective)
+        monkeypatch.undo()
+        assert pruned.items["kcal"].sum() == pytest.approx(full.items["kcal"].sum(), rel=1e-4)
+        assert pruned.totals.at["magnesium", "total"] >= 100
+
+
+def test_every_life_stage_has_what_the_planner_needs():
+    import cramplab
+
+    data = cramplab.load()
+    for stage in [None, *data.intake_references["life_stage"].unique()]:
+        targets = targets_for(data, stage)
+        assert targets.energy[0] < targets.energy[1]
+        assert targets.maximum["retinol"] > 0
+        assert targets.maximum["sodium"] > 0

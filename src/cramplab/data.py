@@ -23,6 +23,8 @@ import pandas as pd
 from cramplab import atomic, paths
 
 LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for
+# The life stage of the planner's tables that stands for the FDA Daily Values (adults).
+DAILY_VALUES_STAGE = "daily_values"
 
 
 class DataError(ValueError):
@@ -78,6 +80,15 @@ class CourseData:
     claim_studies: pd.DataFrame
     cramp_factors: pd.DataFrame
     supplement_cautions: pd.DataFrame
+    # The planner's tables (notebook 07): what a food is, how much of it a day holds, and the
+    # limits of a life stage beyond the intake references.
+    food_attributes: pd.DataFrame
+    portion_categories: pd.DataFrame
+    portion_caps: pd.DataFrame
+    energy_bands: pd.DataFrame
+    fish_advice: pd.DataFrame
+    upper_limits: pd.DataFrame
+    population_intakes: pd.DataFrame
 
     @classmethod
     def table_names(cls) -> list[str]:
@@ -526,6 +537,7 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
             column="serving_g",
             found=tables["foods"]["serving_g"].iloc[row - 1],
         )
+    _check_planner_tables(data_dir, resources, tables)
     _check_reference_amounts(data_dir, resources, tables)
     _check_calcium_absorption(data_dir, resources, tables)
 
@@ -665,6 +677,87 @@ def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None
     if outside.any():
         fail("claim_studies", outside, "estimate",
              "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
+
+
+def _check_planner_tables(data_dir: Path, resources: dict, tables: dict) -> None:
+    """The planner's tables cover every food and life stage, and agree on units."""
+
+    def fail(name, mask, column, expected):
+        row = _first_row(mask)
+        raise DataError(
+            data_dir / resources[name]["path"],
+            expected,
+            row=row,
+            column=column,
+            found=tables[name][column].iloc[row - 1],
+        )
+
+    foods = tables["foods"]["food_id"]
+    for name in ("food_attributes", "portion_caps"):
+        missing = ~foods.isin(tables[name]["food_id"])
+        if missing.any():
+            row = _first_row(missing)
+            raise DataError(
+                data_dir / resources["foods"]["path"],
+                f"a row in {resources[name]['path']} for every food",
+                row=row,
+                column="food_id",
+                found=foods.iloc[row - 1],
+            )
+    caps = tables["portion_caps"]
+    if (caps["portion_g"] <= 0).any():
+        fail("portion_caps", caps["portion_g"] <= 0, "portion_g", "a portion of more than 0 g")
+    attributes = tables["food_attributes"]
+    stray = attributes["fish_advice"].notna() & ~attributes["fish_shellfish"]
+    if stray.any():
+        fail("food_attributes", stray, "fish_advice", "no fish advice for a food without fish")
+    groups = tables["portion_categories"]["sr28_groups"].map(split_list)
+    seen: set[str] = set()
+    for row, listed in enumerate(groups, start=1):
+        for group in listed:
+            if group in seen:
+                raise DataError(
+                    data_dir / resources["portion_categories"]["path"],
+                    "each SR28 food group in one category only",
+                    row=row,
+                    column="sr28_groups",
+                    found=group,
+                )
+            seen.add(group)
+    stages = set(tables["intake_references"]["life_stage"])
+    bands = tables["energy_bands"]
+    for name in ("energy_bands", "fish_advice", "upper_limits"):
+        unknown = ~tables[name]["life_stage"].isin(stages | {DAILY_VALUES_STAGE})
+        if unknown.any():
+            fail(
+                name,
+                unknown,
+                "life_stage",
+                f"a life stage of intake_references.csv or {DAILY_VALUES_STAGE}",
+            )
+    uncovered = [s for s in sorted(stages) if s not in set(bands["life_stage"])]
+    if uncovered:
+        raise DataError(
+            data_dir / resources["energy_bands"]["path"],
+            "an energy band for every life stage of intake_references.csv",
+            column="life_stage",
+            found=f"none for {uncovered[0]}",
+        )
+    inverted = bands["kcal_low"] > bands["kcal_high"]
+    if inverted.any():
+        fail("energy_bands", inverted, "kcal_high", "kcal_high no less than kcal_low")
+    units = tables["nutrients"].set_index("nutrient_id")["unit"]
+    limits = tables["upper_limits"]
+    wrong = limits["unit"] != limits["nutrient_id"].map(units)
+    if wrong.any():
+        fail("upper_limits", wrong, "unit", "the nutrient's unit from nutrients.csv")
+    intakes = tables["population_intakes"]
+    means = intakes["measure"] == "mean_intake"
+    wrong = (means & (intakes["unit"] != intakes["nutrient_id"].map(units))) | (
+        ~means & (intakes["unit"] != "%")
+    )
+    if wrong.any():
+        fail("population_intakes", wrong, "unit", "% for a share, the nutrient's unit for a mean")
 
 
 def _fail_first(path, mask: pd.Series, column: str, expected: str, values: pd.Series) -> None:

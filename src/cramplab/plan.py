@@ -1,102 +1,183 @@
 """Plan a day's menu that meets the cramp-nutrient targets: Stigler's diet problem as a MILP.
 
-The model, in words: choose how many half servings of each food to eat (0, 1/2, 1, 1 1/2, ...
-up to a maximum per food) so that each cramp nutrient reaches its target, sodium stays at or
-under its limit (the CDRR, 2,300 mg for adults), no nutrient exceeds a Tolerable Upper Intake
-Level that applies to food, and the objective is as small as possible: total calories, or the
-number of distinct foods.
+The model, in words:
+
+* Decisions: how many half portions of each food to eat. A portion is a household measure
+  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 tsp of cod liver oil ...), and each
+  food has a cap, the most portions a person would eat of it in a day; a kind of food has
+  one too (data/portion_categories.csv, max_caps), and a young child eats a share of the
+  adult caps (energy_bands.portion_scale).
+* Constraints:
+  - each cramp nutrient reaches its target (the RDA or AI of a life stage, or the FDA Daily
+    Value), sodium its AI;
+  - every upper limit that applies to food holds: the Tolerable Upper Intake Level (UL) of the
+    life stage where it covers total intake (calcium, vitamin D, vitamin B6; magnesium's UL is
+    for supplements only, so it does not limit food), sodium's CDRR, and the UL for preformed
+    vitamin A (retinol, data/upper_limits.csv), which liver and fish-liver oils can break;
+  - energy falls in the band of the life stage (data/energy_bands.csv): a day's eating;
+  - advice for the life stage: fish within the FDA/EPA weekly amounts, as a day's share of a
+    week (data/fish_advice.csv);
+  - a diet pattern leaves out foods by what they contain (data/food_attributes.csv).
+* Objective (objective="size", the default): the smallest menu. Each food counts as the
+  share of its daily cap that is eaten (its whole cap counts 1), and the sum is made as small
+  as possible: few foods, moderate portions, energy near the floor of the band. This is the
+  linear relaxation of "the fewest foods", so it solves quickly, and exactly, even on all of
+  SR28. objective="foods" counts distinct foods instead (then the least energy for those
+  foods; slow on all of SR28); objective="calories" asks for the least energy in the band.
 
 Missing values: a food whose amount of a targeted nutrient is missing counts 0 toward that
-target (the menu never relies on an unknown amount); a food whose energy or capped nutrient
-(such as sodium) is missing is left out, because the menu could not be checked against it.
+target (the menu never relies on an unknown amount); a food whose energy or limited nutrient is
+missing is left out, because the menu could not be checked against it. One exception: retinol
+(preformed vitamin A) occurs only in animal foods and in what is added to fortified foods, so a
+plant food that is not fortified counts 0 where SR28 has no value.
+
+A constraint binds when the menu is pressed against it: a target met with less than 5% to
+spare, or a limit reached to within 5% (BINDING_MARGIN). The same rule marks a food eaten at
+its portion cap.
+
+When no menu exists, NoMenuPossible says which targets fall short and which limits stand in the
+way, from the elastic version of the problem (how far short each target must fall).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csc_array, diags, hstack
+from scipy.sparse import csr_array, diags, hstack, vstack
 
-from cramplab.analysis import amounts, cramp_nutrients, daily_values, intake_targets
-from cramplab.data import CourseData
+from cramplab import diets
+from cramplab.analysis import cramp_nutrients, daily_values, intake_targets, nutrient_matrix
+from cramplab.data import DAILY_VALUES_STAGE, CourseData
 
-OBJECTIVES = ("calories", "foods")
-STEP = 0.5  # servings come in halves
+OBJECTIVES = ("size", "foods", "calories")
+STEP = 0.5  # portions come in halves
+BINDING_MARGIN = 0.05  # a target or limit binds when the menu is within 5% of it
+OUNCE_G = 28.35
+DAYS_PER_WEEK = 7
 TOLERANCE = 1e-6
-
-# Diet patterns the notebooks use; each names the foods it leaves out.
-MEAT_GROUPS = [
-    "Beef Products", "Pork Products", "Poultry Products", "Lamb, Veal, and Game Products",
-    "Sausages and Luncheon Meats", "Finfish and Shellfish Products",
-]  # fmt: skip
-DIET_PATTERNS = {
-    "no_dairy": lambda foods: (
-        (foods["food_group"] == "Dairy and Egg Products")
-        & ~foods["usda_description"].str.startswith("Egg")
-    ),
-    "no_fish": lambda foods: foods["food_group"] == "Finfish and Shellfish Products",
-    "vegetarian": lambda foods: foods["food_group"].isin(MEAT_GROUPS),
-}
+RETINOL = "retinol"
+ENERGY = "energy"
+FISH_WEEK = "fish_week"  # the menu's fish, eaten every day, as a share of a week's advice
+CANDIDATES = 300  # foods the first whole-portion solve considers (more if the proof needs it)
 
 
 class NoMenuPossible(ValueError):
-    """No menu meets every target under the given limits; the message says which nutrient."""
+    """No menu meets every target within every limit; says which targets and which limits.
 
-    def __init__(self, message: str, nutrients: list[str]):
+    nutrients: the targets that fall short; limits: what stands in the way (nutrient ids of
+    the limits, "energy", "fish_week", "portion caps"); reach: the most of each short
+    nutrient a menu within those limits can hold.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        nutrients: list[str],
+        limits: list[str] | None = None,
+        reach: dict[str, float] | None = None,
+    ):
         super().__init__(message)
         self.nutrients = nutrients
+        self.limits = limits or []
+        self.reach = reach or {}
 
 
 @dataclass
 class Targets:
-    """Daily amounts to reach (minimum) and not to pass (maximum), by nutrient_id."""
+    """A life stage's daily targets (minimum) and limits (maximum), by nutrient_id."""
 
     minimum: pd.Series
     maximum: pd.Series
+    scope: pd.Series  # what each limit is: "UL", "CDRR", "energy band" ...
+    energy: tuple[float, float]
+    fish: dict | None  # grams a week of best and good choices, or None
+    portion_scale: float  # share of the adult portion caps (children eat less)
     label: str
+    life_stage: str
 
 
 @dataclass
 class Menu:
-    items: pd.DataFrame  # food_id index: name, servings, grams, serving_desc, kcal
-    totals: pd.DataFrame  # nutrient_id index: total, target, percent_target, limit, binds
+    items: pd.DataFrame  # food_id index: name, portions, portion, grams, kcal, at_cap
+    totals: pd.DataFrame  # nutrient_id index: unit, total, target, limit, limit_scope, binds
     objective: str
     targets: Targets
     foods_considered: int
+    excluded: dict[str, int] = field(default_factory=dict)  # why foods were left out: how many
     binding: list[str] = field(default_factory=list)
+    patterns: tuple[str, ...] = ()
+
+    @property
+    def kcal(self) -> float:
+        return float(self.items["kcal"].sum())
+
+    def table(self) -> pd.DataFrame:
+        """The menu as a reader sees it: portions, grams and kcal of each food, then the total.
+
+        The header names whom the menu is for (life stage and diet pattern).
+        """
+        shown = self.items[["name", "portions", "portion", "grams", "kcal"]].copy()
+        shown.loc["total"] = ["total", np.nan, "", shown["grams"].sum(), shown["kcal"].sum()]
+        shown[["grams", "kcal"]] = shown[["grams", "kcal"]].astype(float).round(1)
+        for_whom = ", ".join([self.targets.life_stage, *self.patterns])
+        shown.columns.name = f"menu for {for_whom}"
+        return shown
 
 
 def targets_for(data: CourseData, life_stage: str | None = None) -> Targets:
-    """Daily Values (life_stage=None) or the RDA/AI of a life stage, with limits.
-
-    Sodium's Daily Value is a limit, not a goal: sodium must reach its AI and stay at or under
-    its CDRR. ULs that apply to total intake (calcium, vitamin D, vitamin B6) are limits too;
-    magnesium's UL covers supplements only, so it does not limit food.
-    """
+    """Targets and limits of a life stage, or of the FDA Daily Values (life_stage=None)."""
     nutrients = cramp_nutrients(data)
     refs = data.intake_references
+    stage = DAILY_VALUES_STAGE if life_stage is None else life_stage
+    maximum = pd.Series(np.nan, index=[*nutrients, RETINOL])
+    scope = pd.Series("", index=maximum.index, dtype=object)
     if life_stage is None:
         minimum = daily_values(data)[nutrients].copy()
         adults = refs[(refs["age_min"] == 19) & (refs["group"].isin(["males", "females"]))]
         ai = adults[adults["reference_type"] == "AI"]
         minimum["sodium"] = ai.loc[ai["nutrient_id"] == "sodium", "amount"].min()
-        maximum = pd.Series(np.nan, index=nutrients)
-        maximum["sodium"] = daily_values(data)["sodium"]
-        ul_rows = adults[(adults["ul_scope"] == "total intake") & adults["ul"].notna()]
-        maximum.update(ul_rows.groupby("nutrient_id")["ul"].min())
+        food_ul = adults[(adults["ul_scope"] == "total intake") & adults["ul"].notna()]
+        food_ul = food_ul.groupby("nutrient_id")["ul"].min()
+        cdrr = pd.Series({"sodium": daily_values(data)["sodium"]})
         label = "FDA Daily Values (adults)"
     else:
         minimum = intake_targets(data, life_stage, "target")[nutrients]
-        maximum = pd.Series(np.nan, index=nutrients)
         rows = refs[(refs["life_stage"] == life_stage) & (refs["reference_type"] != "CDRR")]
         food_ul = rows[rows["ul_scope"] == "total intake"].set_index("nutrient_id")["ul"]
-        maximum.update(food_ul)
-        maximum.update(intake_targets(data, life_stage, "cdrr"))
+        cdrr = intake_targets(data, life_stage, "cdrr")
         label = f"RDA/AI for {life_stage}"
-    return Targets(minimum=minimum.astype(float), maximum=maximum.astype(float), label=label)
+    food_ul = food_ul.dropna()
+    maximum.update(food_ul)
+    scope[food_ul.index] = "UL"
+    maximum.update(cdrr)
+    scope[cdrr.index] = "CDRR"
+    limits = data.upper_limits[data.upper_limits["life_stage"] == stage].set_index("nutrient_id")
+    if RETINOL in limits.index:
+        maximum[RETINOL] = limits.at[RETINOL, "ul"]
+        scope[RETINOL] = f"UL, {limits.at[RETINOL, 'ul_scope']}"
+    band = data.energy_bands.set_index("life_stage").loc[stage]
+    advice = data.fish_advice.set_index("life_stage")
+    fish = None
+    if stage in advice.index:
+        row = advice.loc[stage]
+        serving = row["serving_oz"] * OUNCE_G
+        fish = {
+            "best_choice": row["best_choice_servings"] * serving,
+            "good_choice": row["good_choice_servings"] * serving,
+        }
+    return Targets(
+        minimum=minimum.astype(float),
+        maximum=maximum.astype(float),
+        scope=scope,
+        energy=(float(band["kcal_low"]), float(band["kcal_high"])),
+        fish=fish,
+        portion_scale=float(band["portion_scale"]),
+        label=label,
+        life_stage=stage,
+    )
 
 
 def excluded_foods(
@@ -106,117 +187,232 @@ def excluded_foods(
     foods: tuple[str, ...] = (),
     flags: tuple[str, ...] = (),
 ) -> pd.Index:
-    """food_ids that diet patterns, food groups, an explicit list or true/false columns of
-    foods.csv leave out; flags=("fortified",) drops every fortified food."""
+    """food_ids that diet patterns (by what a food contains), SR28 food groups, an explicit
+    list or true/false columns of foods.csv leave out; flags=("fortified",) drops every
+    fortified food. Patterns: vegetarian, vegan, no_dairy, no_fish (cramplab.diets)."""
     table = data.foods.set_index("food_id")
     mask = table["food_group"].isin(groups) | table.index.isin(foods)
     for flag in flags:
         if table.get(flag) is None or table[flag].dtype != bool:
             raise ValueError(f"{flag!r} is not a true/false column of foods.csv")
         mask |= table[flag]
-    for pattern in patterns:
-        if pattern not in DIET_PATTERNS:
-            raise ValueError(f"unknown diet pattern {pattern!r}; known: {sorted(DIET_PATTERNS)}")
-        mask |= DIET_PATTERNS[pattern](table)
+    if patterns:
+        attributes = data.food_attributes.set_index("food_id").reindex(table.index)
+        mask |= diets.excluded_by(attributes, patterns).to_numpy()
     return table.index[mask]
+
+
+@dataclass
+class _Tables:
+    """What a plan needs from the data's tables, indexed by food in one order."""
+
+    per_100g: pd.DataFrame  # retinol 0 where a plant food that is not fortified has no value
+    caps: pd.DataFrame  # portion_caps, in the order of per_100g
+    fish_advice: pd.Series
+    names: pd.Series
+    units: pd.Series
+    category_caps: pd.Series  # portion_categories.max_caps, by category
+
+
+def _tables(data: CourseData) -> _Tables:
+    """Computed afresh for every plan (a notebook may have edited a table in place)."""
+    per_100g = nutrient_matrix(data)
+    attributes = data.food_attributes.set_index("food_id").reindex(per_100g.index)
+    if RETINOL in per_100g.columns and per_100g[RETINOL].isna().any():
+        fortified = data.foods.set_index("food_id")["fortified"].reindex(per_100g.index)
+        plant = ~diets.animal(attributes).fillna(True).astype(bool)
+        safe = plant & ~fortified.fillna(True).astype(bool)
+        per_100g.loc[safe & per_100g[RETINOL].isna(), RETINOL] = 0.0
+    return _Tables(
+        per_100g=per_100g,
+        caps=data.portion_caps.set_index("food_id").reindex(per_100g.index),
+        fish_advice=attributes["fish_advice"],
+        names=data.foods.set_index("food_id")["name"].reindex(per_100g.index),
+        units=data.nutrients.set_index("nutrient_id")["unit"],
+        category_caps=data.portion_categories.set_index("category")["max_caps"],
+    )
+
+
+@dataclass
+class _Problem:
+    """The planner's matrices: one row per usable food, amounts per half portion."""
+
+    foods: pd.Index
+    contribution: np.ndarray  # foods x targeted nutrients
+    minimum: np.ndarray
+    goal: list[str]
+    limited: np.ndarray  # foods x limited quantities (nutrients, energy, fish, categories)
+    low: np.ndarray  # lower bound of each limited quantity (energy band; else -inf)
+    high: np.ndarray
+    limit_names: list[str]
+    kcal: np.ndarray
+    steps: np.ndarray  # most half portions of each food
+
+    def rows(self, keep: np.ndarray, extra_columns: int = 0) -> list[LinearConstraint]:
+        def matrix(a):
+            a = csr_array(a[keep].T)
+            return hstack([a, csr_array((a.shape[0], extra_columns))]) if extra_columns else a
+
+        return [
+            LinearConstraint(matrix(self.contribution), self.minimum, np.inf),
+            LinearConstraint(matrix(self.limited), self.low, self.high),
+        ]
+
+    def solve(self, cost: np.ndarray, keep: np.ndarray):
+        return milp(
+            cost[keep], constraints=self.rows(keep), integrality=np.ones(keep.sum()),
+            bounds=Bounds(0, self.steps[keep]),
+        )  # fmt: skip
+
+    def relaxation(self, cost: np.ndarray):
+        """The same problem with fractional portions allowed (a linear programme)."""
+        upper = np.isfinite(self.high)
+        lower = np.isfinite(self.low)
+        a_ub = np.vstack(
+            [-self.contribution.T, self.limited[:, upper].T, -self.limited[:, lower].T]
+        )
+        b_ub = np.concatenate([-self.minimum, self.high[upper], -self.low[lower]])
+        bounds = np.column_stack([np.zeros(len(self.steps)), self.steps])
+        return linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
 
 
 def plan_menu(
     data: CourseData,
     *,
     life_stage: str | None = None,
-    objective: str = "calories",
-    max_servings: float = 3.0,
+    objective: str = "size",
+    patterns: tuple[str, ...] = (),
     exclude: pd.Index | list[str] = (),
     limits: dict[str, float] | None = None,
+    portions: dict[str, float] | None = None,
 ) -> Menu:
-    """Solve for a day's menu. Raises NoMenuPossible, naming the nutrient, when none exists.
+    """Solve for a day's menu. Raises NoMenuPossible, naming targets and limits, if none exists.
 
-    limits adds upper bounds on daily totals, e.g. {"energy": 1800}.
+    objective: "size" (the smallest menu, each food counted as the share of its daily cap
+    eaten), "foods" (the fewest distinct foods; slow on all of SR28) or "calories" (the least
+    energy within the band). patterns: diet patterns (vegetarian, vegan, no_dairy, no_fish);
+    exclude: more food_ids to leave out; limits: extra upper bounds on daily totals, e.g.
+    {"sodium": 1800} or {"energy": 2000} (float("inf") lifts a limit); portions: the most
+    portions of a food for this life stage, in place of data/portion_caps.csv (and of the
+    life stage's portion_scale), e.g. {"cod_liver_oil": 3}.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
     targets = targets_for(data, life_stage)
-    per_serving = amounts(data, "serving")
-    maximum = targets.maximum.copy()
     for nutrient_id, value in (limits or {}).items():
-        maximum[nutrient_id] = value
-    capped = [n for n in maximum.index if pd.notna(maximum[n])]
-
-    usable = per_serving[["energy", *capped]].notna().all(axis=1)
-    usable &= ~per_serving.index.isin(list(exclude))
-    table = per_serving[usable]
-    goal = list(targets.minimum.index)
-    contribution = table[goal].fillna(0.0).to_numpy() * STEP  # per half serving
-    capped_amounts = table[capped].to_numpy() * STEP
-    kcal = table["energy"].to_numpy() * STEP
-    n = len(table)
-    if n == 0:
-        raise NoMenuPossible("no foods are left to choose from", goal)
-    steps = round(max_servings / STEP)
-
-    _explain_if_impossible(table, targets.minimum, contribution, steps)
-    problem = _Problem(contribution, targets.minimum.to_numpy(), capped_amounts,
-                       maximum[capped].to_numpy(), kcal, steps)  # fmt: skip
-    shadow = None
-    if objective == "calories":
-        relaxed = _relaxation(problem)
-        halves = None if relaxed.status == 2 else _fewest_calories(problem, relaxed)
-        if halves is not None:
-            shadow = _shadow_prices(relaxed, targets.minimum.index, capped)
-    else:
+        if nutrient_id == ENERGY:
+            targets.energy = (min(targets.energy[0], value), value)
+        else:
+            targets.maximum[nutrient_id] = value
+            targets.scope[nutrient_id] = "your limit"
+    left_out = pd.Index(list(exclude)).union(excluded_foods(data, patterns=tuple(patterns)))
+    tables = _tables(data)
+    problem, excluded = _build(tables, targets, left_out, portions or {})
+    if len(problem.foods) == 0:
+        raise NoMenuPossible("no foods are left to choose from", problem.goal)
+    if objective == "foods":
         halves = _fewest_foods(problem)
+    else:
+        cost = problem.kcal if objective == "calories" else 1.0 / problem.steps
+        halves = _pruned(problem, cost)
     if halves is None:
-        message, culprits = _joint_infeasibility(problem, goal, maximum, capped)
-        raise NoMenuPossible(message, culprits or goal)
-    return _menu(data, table, halves, targets, maximum, capped, objective, steps, shadow)
+        raise _why_impossible(problem, targets)
+    menu = _menu(tables, problem, halves, targets, objective, excluded)
+    menu.patterns = tuple(patterns)
+    return menu
 
 
-@dataclass
-class _Problem:
-    """The planner's matrices: one row per food, amounts per half serving."""
+def _build(
+    tables: _Tables, targets: Targets, left_out: pd.Index, portions: dict[str, float]
+) -> tuple[_Problem, dict]:
+    caps = tables.caps
+    unknown = sorted(set(portions) - set(caps.index))
+    if unknown:
+        raise ValueError(f"no food {unknown[0]!r} in foods.csv to change the portions of")
+    max_portions = caps["max_portions"].to_numpy(float) * targets.portion_scale
+    for food_id, value in portions.items():  # the caller's numbers: not scaled again
+        max_portions[caps.index.get_loc(food_id)] = value
+    goal = list(targets.minimum.index)
+    limited = [n for n in targets.maximum.index if pd.notna(targets.maximum[n])]
+    amounts = tables.per_100g
 
-    contribution: np.ndarray  # foods x targeted nutrients
-    minimum: np.ndarray
-    capped_amounts: np.ndarray  # foods x limited nutrients
-    limits: np.ndarray
-    kcal: np.ndarray
-    steps: int  # most half servings of one food
+    excluded = {}
+    usable = np.ones(len(amounts), dtype=bool)
 
-    def constraints(self, keep: np.ndarray, extra_columns: int = 0) -> list[LinearConstraint]:
-        rows = [(self.contribution[keep].T, self.minimum, np.inf)]
-        if len(self.limits):
-            rows.append((self.capped_amounts[keep].T, -np.inf, self.limits))
-        return [
-            LinearConstraint(
-                hstack([csc_array(a), csc_array((a.shape[0], extra_columns))]), lo, hi
-            )
-            if extra_columns
-            else LinearConstraint(a, lo, hi)
-            for a, lo, hi in rows
-        ]
+    def leave_out(mask, why: str) -> None:
+        nonlocal usable
+        mask = np.asarray(mask, dtype=bool)
+        if (usable & mask).any():
+            excluded[why] = int((usable & mask).sum())
+        usable &= ~mask
+
+    leave_out(amounts.index.isin(left_out), "left out by a diet pattern or by name")
+    steps = np.floor(max_portions / STEP + TOLERANCE)
+    leave_out(~(steps >= 1), "portion cap smaller than half a portion")
+    leave_out(
+        amounts[[ENERGY, *limited]].isna().any(axis=1), "energy or a limited nutrient missing"
+    )
+    fish_share = None
+    if targets.fish is not None:
+        advice = tables.fish_advice
+        leave_out(
+            advice.isin(["choice_to_avoid", "not_on_chart"]),
+            "fish the FDA/EPA advice leaves out for this life stage",
+        )
+        weekly = advice.map(targets.fish).astype(float)  # grams a week; NaN for other foods
+        fish_share = (DAYS_PER_WEEK / weekly).fillna(0.0).to_numpy()  # per gram a day
+
+    index = amounts.index[usable]
+    steps = steps[usable]
+    half_g = caps["portion_g"].to_numpy(float)[usable] * STEP
+    per_half = amounts.to_numpy(float)[usable] * half_g[:, None] / 100.0
+    columns = list(amounts.columns)
+    take = lambda names: per_half[:, [columns.index(n) for n in names]]  # noqa: E731
+    blocks = [take(limited), take([ENERGY])]
+    low = [np.full(len(limited), -np.inf), [targets.energy[0]]]
+    high = [targets.maximum[limited].to_numpy(float), [targets.energy[1]]]
+    names = [*limited, ENERGY]
+    if fish_share is not None:
+        blocks.append((fish_share[usable] * half_g)[:, None])
+        low.append([-np.inf])
+        high.append([1.0])
+        names.append(FISH_WEEK)
+    category = caps["category"].to_numpy()[usable]
+    rules = tables.category_caps
+    for name in rules.index.intersection(pd.unique(category)):
+        blocks.append(np.where(category == name, 1.0 / steps, 0.0)[:, None])
+        low.append([-np.inf])
+        high.append([rules[name]])
+        names.append(f"category:{name}")
+    problem = _Problem(
+        foods=index,
+        contribution=np.nan_to_num(take(goal)),
+        minimum=targets.minimum[goal].to_numpy(float),
+        goal=goal,
+        limited=np.hstack(blocks),
+        low=np.concatenate(low),
+        high=np.concatenate(high),
+        limit_names=names,
+        kcal=per_half[:, columns.index(ENERGY)],
+        steps=steps,
+    )
+    return problem, excluded
 
 
-CANDIDATES = 200  # foods the first whole-serving solve considers (more if the proof needs it)
+def _pruned(problem: _Problem, cost: np.ndarray) -> np.ndarray | None:
+    """Whole half portions at the least cost, solved on few foods and proved for all.
 
-
-def _relaxation(problem: _Problem):
-    """The calorie problem with fractional servings allowed (a linear programme)."""
-    a_ub = np.vstack([-problem.contribution.T, problem.capped_amounts.T])
-    b_ub = np.concatenate([-problem.minimum, problem.limits])
-    return linprog(problem.kcal, A_ub=a_ub, b_ub=b_ub, bounds=(0, problem.steps), method="highs")
-
-
-def _fewest_calories(problem: _Problem, relaxed) -> np.ndarray | None:
-    """Whole half-servings with the fewest calories, solved on few foods and proved for all.
-
-    The relaxation's reduced cost of a food it leaves out is the least number of calories
-    that adding one half serving of it can add to any menu. So once the best menu from a
-    short list of candidates costs no more than the relaxation's optimum plus the smallest
-    reduced cost outside the list, no food outside can improve it, and the menu is optimal
-    for the whole table. On all of SR28 this turns a slow solve into a quick one.
+    The relaxation (fractional portions) gives a lower bound on any menu, and its reduced cost
+    of a food it leaves out is the least that adding one half portion of that food can add.
+    So once the best menu from a short list of candidates costs no more than the relaxation's
+    optimum plus the smallest reduced cost outside the list, no food outside can improve it,
+    and the menu is optimal for the whole table. On all of SR28 this turns a slow solve into
+    a quick one.
     """
-    n = len(problem.kcal)
+    n = len(problem.foods)
+    relaxed = problem.relaxation(cost)
+    if relaxed.status == 2:  # infeasible even with fractional portions
+        return None
     reduced = relaxed.lower.marginals
     used = relaxed.x > 1e-9
     order = np.argsort(np.where(used, -np.inf, reduced), kind="stable")
@@ -225,10 +421,7 @@ def _fewest_calories(problem: _Problem, relaxed) -> np.ndarray | None:
         keep = np.zeros(n, dtype=bool)
         keep[order[:size]] = True
         keep |= used
-        result = milp(
-            problem.kcal[keep], constraints=problem.constraints(keep),
-            integrality=np.ones(keep.sum()), bounds=Bounds(0, problem.steps),
-        )  # fmt: skip
+        result = problem.solve(cost, keep)
         if result.x is not None:
             outside = ~keep
             bound = relaxed.fun + (reduced[outside].min() if outside.any() else np.inf)
@@ -242,129 +435,157 @@ def _fewest_calories(problem: _Problem, relaxed) -> np.ndarray | None:
 
 
 def _fewest_foods(problem: _Problem) -> np.ndarray | None:
-    """Whole half-servings from as few distinct foods as possible; calories break ties.
+    """Whole half portions from as few distinct foods as possible, then the least energy.
 
-    Variables: x (half servings) then y (food used, 0/1), with x <= steps * y. Calories are
-    weighted so that no calorie saving can outweigh one food fewer.
+    Variables: x (half portions) then y (food used, 0/1), with x <= steps * y; the objective
+    counts the y. A second, small solve keeps those foods and asks for the least energy.
     """
-    n, steps = len(problem.kcal), problem.steps
+    n = len(problem.foods)
     keep = np.ones(n, dtype=bool)
-    cost = np.concatenate([problem.kcal / (problem.kcal.sum() * steps + 1.0), np.ones(n)])
-    link = LinearConstraint(
-        hstack([diags(np.ones(n)), diags(np.full(n, -float(steps)))]), -np.inf, 0.0
-    )
+    link = LinearConstraint(hstack([diags(np.ones(n)), diags(-problem.steps)]), -np.inf, 0.0)
     result = milp(
-        cost, constraints=[*problem.constraints(keep, extra_columns=n), link],
-        integrality=np.ones(2 * n), bounds=Bounds(0, np.concatenate([np.full(n, steps), np.ones(n)])),
-    )  # fmt: skip
-    return None if result.x is None else np.round(result.x[:n]).astype(int)
+        np.concatenate([np.zeros(n), np.ones(n)]),
+        constraints=[*problem.rows(keep, extra_columns=n), link],
+        integrality=np.ones(2 * n),
+        bounds=Bounds(0, np.concatenate([problem.steps, np.ones(n)])),
+    )
+    if result.x is None:
+        return None
+    chosen = np.round(result.x[:n]) > 0
+    lean = problem.solve(problem.kcal, chosen)
+    halves = np.zeros(n, dtype=int)
+    halves[chosen] = np.round(lean.x if lean.x is not None else result.x[:n][chosen]).astype(int)
+    return halves
 
 
-def _shadow_prices(relaxed, goal: pd.Index, capped: list[str]) -> pd.Series:
-    """kcal saved per unit a target is lowered (or a limit raised), from the relaxation.
+def _why_impossible(problem: _Problem, targets: Targets) -> NoMenuPossible:
+    """The elastic problem: how far short must each target fall for a menu to exist?
 
-    The whole-serving problem has no clean marginal values, so we ask the same question of
-    its continuous relaxation, as in Stigler's diet problem: a positive price means that
-    constraint is what makes the menu cost calories; zero means it has room to spare.
+    Shortfall variables s_j >= 0 join each target row (amount + s_j >= target), and the
+    linear programme minimises the total shortfall as a share of each target. The targets
+    left short are the ones to blame; the limits its solution presses against (nonzero dual
+    values) are what stands in the way.
     """
-    # HiGHS reports d(objective)/d(b_ub) <= 0; flip the sign to read it as kcal saved.
-    prices = pd.Series(-relaxed.ineqlin.marginals, index=[*goal, *capped])
-    return prices.groupby(level=0, sort=False).sum()
-
-
-def _explain_if_impossible(table, minimum, contribution, steps) -> None:
-    """A nutrient no combination can reach, even eating every food at its maximum."""
-    best = contribution.sum(axis=0) * steps
-    short = [n for n, reach in zip(minimum.index, best, strict=True) if reach < minimum[n]]
-    if short:
-        details = "; ".join(
-            f"{n}: at most {best[list(minimum.index).index(n)]:.3g} of {minimum[n]:.3g}"
-            for n in short
+    n, m = len(problem.foods), len(problem.goal)
+    cost = np.concatenate([np.zeros(n), 1.0 / problem.minimum])
+    a_ub = vstack(
+        [
+            hstack([csr_array(-problem.contribution.T), csr_array(-np.eye(m))]),
+            hstack([csr_array(problem.limited.T), csr_array((len(problem.high), m))]),
+            hstack([csr_array(-problem.limited.T), csr_array((len(problem.low), m))]),
+        ]
+    )
+    high = np.where(np.isfinite(problem.high), problem.high, 1e12)
+    low = np.where(np.isfinite(problem.low), -problem.low, 1e12)
+    b_ub = np.concatenate([-problem.minimum, high, low])
+    bounds = [(0, s) for s in problem.steps] + [(0, None)] * m
+    relaxed = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    if relaxed.status != 0:
+        return NoMenuPossible("no menu fits the energy band and limits at all", problem.goal)
+    short = relaxed.x[n:]
+    names = [g for g, s in zip(problem.goal, short, strict=True) if s > TOLERANCE * 100]
+    duals = np.abs(relaxed.ineqlin.marginals)
+    k = len(problem.high)
+    pressing = duals[m : m + k] + duals[m + k :]
+    order = np.argsort(-pressing, kind="stable")
+    limits = [
+        problem.limit_names[i]
+        for i in order
+        if pressing[i] > TOLERANCE and not problem.limit_names[i].startswith("category:")
+    ]
+    caps_bind = (relaxed.x[:n] >= problem.steps - TOLERANCE) & (relaxed.x[:n] > TOLERANCE)
+    categories = [problem.limit_names[i] for i in order if pressing[i] > TOLERANCE]
+    if caps_bind.any() or any(c.startswith("category:") for c in categories):
+        limits.append("portion caps")
+    if not names:  # the whole-portion problem is what fails
+        return NoMenuPossible(
+            "no menu of whole half portions meets every target within the limits", problem.goal
         )
-        raise NoMenuPossible(
-            f"no menu can reach the target for {', '.join(short)} with these foods "
-            f"({len(table)} foods, at most {steps * STEP:g} servings each): {details}",
-            short,
-        )
+    reach = {
+        g: problem.minimum[problem.goal.index(g)] - short[problem.goal.index(g)] for g in names
+    }
+    details = "; ".join(
+        f"{g}: at most {reach[g]:.3g} of {problem.minimum[problem.goal.index(g)]:.3g}"
+        for g in names
+    )
+    described = [_describe_limit(name, targets) for name in limits]
+    within = " and ".join(
+        [", ".join(described[:-1]), described[-1]] if len(described) > 1 else described
+    )
+    return NoMenuPossible(
+        f"no menu meets the target for {' and '.join(names)} ({details}) within "
+        f"{within or 'the limits'}",
+        names,
+        limits,
+        reach,
+    )
 
 
-def _joint_infeasibility(
-    problem: _Problem, goal: list[str], maximum, capped
-) -> tuple[str, list[str]]:
-    """Each target is reachable alone, but not together under the limits: find which."""
-    culprits = []
-    everything = np.ones(len(problem.kcal), dtype=bool)
-    for column, nutrient_id in enumerate(goal):
-        others = np.arange(len(goal)) != column
-        without = replace(problem, contribution=problem.contribution[:, others],
-                          minimum=problem.minimum[others])  # fmt: skip
-        trial = milp(
-            np.zeros(len(problem.kcal)),
-            constraints=without.constraints(everything),
-            integrality=np.ones(len(problem.kcal)),
-            bounds=Bounds(0, problem.steps),
-        )
-        if trial.status == 0:
-            culprits.append(nutrient_id)
-    limits = ", ".join(f"{c} ≤ {maximum[c]:g}" for c in capped)
-    if culprits:
-        return (
-            f"no menu meets every target within the limits ({limits}); dropping the target for "
-            f"{' or '.join(culprits)} would make one possible"
-        ), culprits
-    return f"no menu meets the targets within the limits ({limits})", []
+def _describe_limit(name: str, targets: Targets) -> str:
+    if name == ENERGY:
+        low, high = targets.energy
+        return f"energy {low:,.0f}-{high:,.0f} kcal"
+    if name == FISH_WEEK:
+        return "the FDA/EPA weekly fish advice"
+    if name == "portion caps":
+        return "the portion caps"
+    return f"{name} ≤ {targets.maximum[name]:,.4g} ({targets.scope[name]})"
 
 
-def _menu(data, table, halves, targets, maximum, capped, objective, steps, shadow) -> Menu:
+def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Menu:
     chosen = halves > 0
-    foods = data.foods.set_index("food_id").loc[table.index[chosen]]
-    servings = halves[chosen] * STEP
+    index = problem.foods[chosen]
+    rows_of = tables.per_100g.index.get_indexer(index)
+    caps = tables.caps.iloc[rows_of]
+    portions = halves[chosen] * STEP
+    grams = caps["portion_g"].to_numpy() * portions
     items = pd.DataFrame(
         {
-            "name": foods["name"],
-            "servings": servings,
-            "serving_desc": foods["serving_desc"],
-            "grams": foods["serving_g"].to_numpy() * servings,
-            "kcal": table["energy"].to_numpy()[chosen] * servings,
-        }
+            "name": tables.names.iloc[rows_of].to_numpy(),
+            "portions": portions,
+            "portion": caps["portion"].to_numpy(),
+            "grams": grams,
+            "kcal": problem.kcal[chosen] * halves[chosen],
+            "at_cap": halves[chosen] >= problem.steps[chosen],
+        },
+        index=index,
     )
-    eaten = table[chosen].fillna(0.0).mul(servings, axis=0).sum()
-    nutrient_ids = list(dict.fromkeys([*targets.minimum.index, *capped]))
+    per_100g = tables.per_100g
+    rows = [r for r in dict.fromkeys([*targets.minimum.index, RETINOL, ENERGY]) if r in per_100g]
+    eaten = np.nan_to_num(per_100g[rows].to_numpy()[rows_of]).T @ grams / 100.0
+    target = targets.minimum.reindex(rows).to_numpy(float, copy=True)
+    limit = targets.maximum.reindex(rows).to_numpy(float, copy=True)
+    scope = targets.scope.reindex(rows).fillna("").to_list()
+    unit = tables.units.reindex(rows).to_list()
+    if ENERGY in rows:
+        at = rows.index(ENERGY)
+        target[at], limit[at], scope[at] = *targets.energy, "energy band"
+    if FISH_WEEK in problem.limit_names:
+        share = problem.limited[:, problem.limit_names.index(FISH_WEEK)] @ halves
+        rows, unit, scope = [*rows, FISH_WEEK], [*unit, "week"], [*scope, "FDA/EPA weekly fish advice"]  # fmt: skip
+        eaten, target, limit = np.append(eaten, share), np.append(target, np.nan), np.append(limit, 1.0)  # fmt: skip
     totals = pd.DataFrame(
-        {
-            "total": eaten[nutrient_ids],
-            "target": targets.minimum.reindex(nutrient_ids),
-            "limit": maximum.reindex(nutrient_ids),
-        }
+        {"unit": unit, "total": eaten, "target": target, "limit": limit, "limit_scope": scope},
+        index=rows,
     )
-    totals["percent_target"] = totals["total"] / totals["target"] * 100
-    unit = data.nutrients.set_index("nutrient_id")["unit"]
-    totals.insert(0, "unit", unit.reindex(nutrient_ids).to_numpy())
-    nearer_limit = (totals["limit"] - totals["total"]).abs() < (
-        totals["total"] - totals["target"]
-    ).abs()
-    if shadow is not None:
-        # Calories: a constraint binds when relaxing it would save calories (its shadow price).
-        totals["shadow_kcal_per_unit"] = shadow.reindex(nutrient_ids)
-        pressing = totals["shadow_kcal_per_unit"] > 1e-9
-        at_limit = pressing & nearer_limit
-        at_target = pressing & ~nearer_limit
-    else:
-        # Fewest foods has no useful prices: call a constraint binding when it is within 5%.
-        at_target = totals["total"] <= totals["target"] * 1.05
-        at_limit = totals["total"] >= totals["limit"] * 0.95
-    totals["binds"] = np.select([at_target, at_limit], ["target", "limit"], default="")
-    binding = [f"{n} {totals.at[n, 'binds']}" for n in totals.index if totals.at[n, "binds"]]
-    binding += [
-        f"{items.at[f, 'name']} at {steps * STEP:g} servings"
-        for f in items.index
-        if items.at[f, "servings"] >= steps * STEP
-    ]
+    totals["binds"] = binds(totals)
+    binding = [f"{n} {b}" for n, b in totals["binds"].items() if b]
+    binding += [f"{name} at its cap" for name in items.loc[items["at_cap"], "name"]]
     return Menu(
         items=items,
         totals=totals,
         objective=objective,
         targets=targets,
-        foods_considered=len(table),
+        foods_considered=len(problem.foods),
+        excluded=excluded,
         binding=binding,
+    )
+
+
+def binds(totals: pd.DataFrame, margin: float = BINDING_MARGIN) -> pd.Series:
+    """'target' or 'limit' where the menu is within margin of it, else ''."""
+    at_target = totals["total"] <= totals["target"] * (1 + margin)
+    at_limit = totals["total"] >= totals["limit"] * (1 - margin)
+    return pd.Series(
+        np.select([at_target, at_limit], ["target", "limit"], default=""), index=totals.index
     )

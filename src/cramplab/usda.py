@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cramplab import atomic
+from cramplab import atomic, diets
 from cramplab.data import (
     CourseData,
     DataError,
@@ -66,7 +66,7 @@ FD_GROUP_COLUMNS = ["FdGrp_Cd", "FdGrp_Desc"]
 ABBREV_COLUMN_FOR = {
     208: "Energ_Kcal", 255: "Water_(g)", 301: "Calcium_(mg)", 304: "Magnesium_(mg)",
     306: "Potassium_(mg)", 307: "Sodium_(mg)", 404: "Thiamin_(mg)", 415: "Vit_B6_(mg)",
-    418: "Vit_B12_(µg)", 328: "Vit_D_(µg)", 324: "Vit_D_IU",
+    418: "Vit_B12_(µg)", 328: "Vit_D_(µg)", 324: "Vit_D_IU", 319: "Retinol_(µg)",
 }  # fmt: skip
 DERIVED_FOOD_COLUMNS = ["usda_description", "food_group", "serving_g", "serving_desc"]
 DEFAULT_SERVING_G = 100.0
@@ -472,7 +472,9 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
     )
     food_nutrients["food_id"] = food_nutrients["food_id"].astype("str")
     food_nutrients["nutrient_id"] = food_nutrients["nutrient_id"].astype("str")
-    return replace(base, foods=foods, food_nutrients=food_nutrients)
+    # Diet attributes and portion caps by the documented rules of cramplab.diets.
+    tables = diets.release_tables(release, foods, base)
+    return replace(base, foods=foods, food_nutrients=food_nutrients, **tables)
 
 
 def main(argv: list[str] | None = None) -> int:

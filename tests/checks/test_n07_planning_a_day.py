@@ -1,11 +1,13 @@
 """Self-checks of notebook 07: every case of every check (see cases.py).
 
-Menus take seconds to solve, so each is solved once, when a test first needs it.
+Menus are solved once, when a test first needs them.
 """
 
 import functools
 
-from cramplab import checks, plan
+import numpy as np
+
+from cramplab import analysis, checks, plan
 from cramplab.data import load
 
 from .cases import Case, Later, generated_tests
@@ -14,33 +16,57 @@ DATA = load()
 
 
 @functools.cache
-def menu(objective="foods", exclude=(), limits=()):
-    return plan.plan_menu(DATA, objective=objective, exclude=list(exclude), limits=dict(limits))
+def menu(life_stage=None, exclude=(), objective="size"):
+    return plan.plan_menu(DATA, life_stage=life_stage, exclude=list(exclude), objective=objective)
 
 
-WITHOUT_BEET = Later(lambda: menu(exclude=("beet_greens_cooked",)))
-WITHIN_400 = Later(lambda: menu(limits=(("energy", 400),)))
-DEFAULT = Later(lambda: menu())
-FEWEST_CALORIES = Later(lambda: menu("calories"))
+def binding(life_stage):
+    totals = menu(life_stage).totals
+    return sorted(n for n in analysis.cramp_nutrients(DATA) if totals.at[n, "binds"] == "target")
+
+
+def retinol(food_id, grams=None):
+    caps = DATA.portion_caps.set_index("food_id")
+    grams = caps.at[food_id, "portion_g"] * caps.at[food_id, "max_portions"] if grams is None else grams  # fmt: skip
+    return analysis.nutrient_matrix(DATA).at[food_id, "retinol"] * grams / 100
+
+
+OLDER = Later(lambda: binding("female_71_plus"))
+WITHOUT = Later(lambda: menu(exclude=("edamame_cooked",)))
+JUICE = Later(lambda: retinol("green_juice"))
 
 CASES = [
     Case(
-        checks.menu_without,
-        args=("beet_greens_cooked",),
-        right=WITHOUT_BEET,
-        equivalent=[WITHOUT_BEET],
-        wrong=[DEFAULT, FEWEST_CALORIES],
-        wrong_type=["beet_greens_cooked", 3, []],
+        checks.binding_targets,
+        args=("female_71_plus",),
+        right=OLDER,
+        equivalent=[Later(lambda: tuple(OLDER())), Later(lambda: set(OLDER()))],
+        wrong=[Later(lambda: [*OLDER(), "energy"]), ["magnesium"], []],
+        wrong_type=["vitamin_d", 3],
     ),
-    Case(checks.menu_without, args=("salmon_sockeye",), right=WITHIN_400),
     Case(
-        checks.menu_within_calories,
-        args=(400,),
-        right=WITHIN_400,
-        wrong=[DEFAULT],
-        wrong_type=[Later(lambda: menu(limits=(("energy", 400),)).items), 400],
+        checks.menu_without,
+        args=("edamame_cooked",),
+        right=WITHOUT,
+        equivalent=[Later(lambda: menu(exclude=("edamame_cooked", "lox")))],
+        wrong=[
+            Later(lambda: menu()),
+            Later(lambda: menu("female_31_50", exclude=("edamame_cooked",))),
+        ],
+        wrong_type=["edamame_cooked", Later(lambda: menu().items)],
     ),
-    Case(checks.menu_within_calories, args=(600,), right=DEFAULT, equivalent=[WITHIN_400]),
+    Case(
+        checks.retinol_in_a_day_of,
+        args=("green_juice",),
+        right=JUICE,
+        equivalent=[Later(lambda: np.float64(JUICE())), Later(lambda: [JUICE()])],
+        wrong=[
+            Later(lambda: retinol("green_juice", 100)),
+            Later(lambda: retinol("green_juice", 100) * 2.69),
+            Later(lambda: JUICE() / 3000),
+        ],
+        wrong_type=[Later(lambda: f"{JUICE():.0f}"), [1, 2]],
+    ),
 ]
 
 test_unanswered_prints_one_line_and_carries_on, test_each_answer_gets_its_own_feedback = (

@@ -194,6 +194,7 @@ def test_targets_are_judged_on_medians():
     assert status == {
         "nbval": "PASS",  # 1.25x <= 1.5x
         "make_figures": "MISS",  # 1.75x
+        bench.PLANNING_NOTEBOOK: "n/a",  # not among the made-up notebooks
         "browser_tests": "PASS",  # 40 s <= 90 s
         "sr28_load": "PASS",  # 0.3 s < 0.5 s
         bench.STEP_RANKING: "PASS",  # 0.1 s
@@ -229,6 +230,17 @@ def test_slow_browser_tests_miss_the_target():
     assert status["browser_tests"] == "MISS"
 
 
+def test_the_planning_notebook_is_judged_against_the_floor():
+    measured = fake_measurements()
+    measured.notebooks[bench.PLANNING_NOTEBOOK] = [2.8, 2.8, 2.8]  # 1.4 x the 2 s floor
+    targets = {t["key"]: t for t in bench.build_results(measured)["targets"]}
+    assert targets[bench.PLANNING_NOTEBOOK]["measured"] == pytest.approx(1.4)
+    assert targets[bench.PLANNING_NOTEBOOK]["status"] == "PASS"
+    measured.notebooks[bench.PLANNING_NOTEBOOK] = [5.4, 5.4, 5.4]  # 2.7 x: the old notebook
+    targets = {t["key"]: t for t in bench.build_results(measured)["targets"]}
+    assert targets[bench.PLANNING_NOTEBOOK]["status"] == "MISS"
+
+
 def test_skipped_sections_are_reported_not_judged():
     measured = bench.Measured(
         repeats=1,
@@ -261,7 +273,9 @@ def test_table_lists_every_measurement_and_target():
     for target in results["targets"]:
         assert f"{target['status']:<5} {target['target']}" in table
     assert "superlinear (slope 2.00)" in table
-    assert not any(math.isnan(t["measured"]) for t in results["targets"])
+    assert not any(
+        t["measured"] is not None and math.isnan(t["measured"]) for t in results["targets"]
+    )
 
 
 def test_results_file_is_written_where_asked(tmp_path):

@@ -137,7 +137,6 @@ PENDING_EXERCISES = {
     "04_coverage",
     "05_grading_evidence",
     "06_checking_the_guide",
-    "07_planning_a_day",
 }
 
 

@@ -2,39 +2,94 @@
 
 from __future__ import annotations
 
-from cramplab.checks.core import exercise, invalid, kind, right, wrong
+import functools
 
-__all__ = ["menu_within_calories", "menu_without"]
+from cramplab import analysis, plan
+from cramplab.checks.core import data, exercise, invalid, kind, number, right, same_items, wrong
+
+__all__ = ["binding_targets", "menu_without", "retinol_in_a_day_of"]
 
 
-def _a_menu_meeting_targets(answer):
-    from cramplab.plan import Menu
+@functools.cache
+def _menu(life_stage: str | None) -> plan.Menu:
+    return plan.plan_menu(data(), life_stage=life_stage)
 
-    if not isinstance(answer, Menu):
-        invalid(f"Expected the Menu that plan.plan_menu(...) returns, got {kind(answer)}.")
-    totals = answer.totals
-    short = totals.index[totals["total"] < totals["target"] - 1e-9].tolist()
-    if short:
-        wrong(f"this menu misses the targets for {short}.")
-    if answer.objective != "foods":
-        wrong("solve with objective='foods' (the fewest distinct foods).")
-    return answer
+
+@exercise
+def binding_targets(answer, life_stage: str) -> None:
+    """Exercise 7.1: the cramp nutrients whose target binds in a life stage's menu."""
+    menu = _menu(life_stage)
+    totals = menu.totals
+    nutrients = analysis.cramp_nutrients(data())
+    expected = sorted(n for n in nutrients if totals.at[n, "binds"] == "target")
+    limits = sorted(n for n in totals.index if totals.at[n, "binds"] == "limit")
+    loose = totals.index[totals["total"] <= totals["target"] * 1.10].tolist()
+    same_items(
+        answer,
+        expected,
+        what="the nutrients whose target binds",
+        hints=[
+            (lambda items: "energy" in items, "energy is the band, not a nutrient target."),
+            (
+                lambda items: bool(limits) and set(limits) <= set(items),
+                "a limit that binds is not a target that binds; keep binds == 'target'.",
+            ),
+            (
+                lambda items: set(items) == set(loose) - {"energy"},
+                "that uses 10% to spare; a target binds with less than 5%.",
+            ),
+        ],
+        hint="Keep the rows of the menu's totals whose binds column says 'target'.",
+    )
+    right(
+        f"{', '.join(expected) or 'none'}: met with less than 5% to spare; raising any of "
+        "them would change the menu."
+    )
 
 
 @exercise
 def menu_without(answer, food_id: str) -> None:
-    """Exercise 7.1: a fewest-foods menu without one food."""
-    menu = _a_menu_meeting_targets(answer)
-    if food_id in menu.items.index:
+    """Exercise 7.2: the default menu (Daily Values) without one food."""
+    if not isinstance(answer, plan.Menu):
+        invalid(f"Expected the Menu that plan.plan_menu(...) returns, got {kind(answer)}.")
+    if answer.targets.life_stage != plan.DAILY_VALUES_STAGE:
+        wrong("plan for the Daily Values (no life stage), as the default menu does.")
+    if food_id in answer.items.index:
         wrong(f"{food_id} is still on the menu; plan_menu can leave foods out.")
-    right(f"a {len(menu.items)}-food menu without {food_id} meets every target.")
+    totals = answer.totals.dropna(subset=["target"])
+    short = totals.index[totals["total"] < totals["target"] - 1e-9].tolist()
+    if short:
+        wrong(f"this menu misses the targets for {short}.")
+    right(
+        f"{len(answer.items)} foods, {answer.kcal:,.0f} kcal and every target met within "
+        f"every limit, without {food_id}: the planner found other sources for what it gave."
+    )
 
 
 @exercise
-def menu_within_calories(answer, kcal: float) -> None:
-    """Exercise 7.2: a fewest-foods menu within a calorie budget."""
-    menu = _a_menu_meeting_targets(answer)
-    total = menu.items["kcal"].sum()
-    if total > kcal + 1e-9:
-        wrong(f"the menu has {total:.0f} kcal, more than {kcal:g}; plan_menu can cap energy.")
-    right(f"{len(menu.items)} foods, {total:.0f} kcal, and every target met.")
+def retinol_in_a_day_of(answer, food_id: str) -> None:
+    """Exercise 7.3: µg of retinol in a food's daily portion cap, beside the adult UL."""
+    caps = data().portion_caps.set_index("food_id")
+    grams = caps.at[food_id, "portion_g"] * caps.at[food_id, "max_portions"]
+    per_100g = analysis.nutrient_matrix(data()).at[food_id, "retinol"]
+    expected = per_100g * grams / 100
+    limit = plan.targets_for(data()).maximum["retinol"]
+    number(
+        answer,
+        expected,
+        what=f"the retinol in a day's cap of {food_id}, in µg",
+        rel=1e-3,
+        hints=[
+            (per_100g, "that is per 100 g; scale it to the grams of the daily cap."),
+            (
+                per_100g * caps.at[food_id, "portion_g"] / 100,
+                "that is one portion; the cap is max_portions of them.",
+            ),
+            (expected / limit, "that is the share of the UL; the exercise asks for µg."),
+        ],
+        hint="Multiply retinol per 100 g by the cap's grams (portion_g x max_portions) / 100.",
+    )
+    right(
+        f"{expected:,.0f} µg in {grams:g} g: {expected / limit:.1f} times the adult UL "
+        f"({limit:,.0f} µg) from one food, which is why the planner tracks retinol."
+    )

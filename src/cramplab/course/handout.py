@@ -39,7 +39,12 @@ SOURCES = [
     "Dietary Reference Intakes: National Academies (IOM 1997, 1998, 2011; NASEM 2019), as "
     "tabulated by the NIH Office of Dietary Supplements.",
     "Daily Values and claim thresholds: FDA, 21 CFR 101.9 and 101.54 (81 FR 33742, 2016).",
-    "Evidence on cramps: the reviews and studies cited in the course data (data/README.md).",
+    "Reference amounts: FDA, 21 CFR 101.12(b) (81 FR 34000, 2016); USDA, 9 CFR 317.312 and "
+    "381.412. Calcium absorption: Heaney, Weaver & Recker, Am J Clin Nutr 1988;47:707; Weaver, "
+    "Proulx & Heaney, Am J Clin Nutr 1999;70(3 Suppl):543S.",
+    "Evidence on cramps: the reviews and studies cited in each row of the course data "
+    "(data/guide_claims.csv, data/claim_studies.csv), among them Garrison et al., Cochrane "
+    "Database Syst Rev 2020, CD009402.pub3.",
     'The guide under study: "What Deficiency Causes Frequent Muscle Cramps? A Comprehensive '
     'Guide" (online article), paraphrased.',
 ]
@@ -50,38 +55,56 @@ def _wrapped(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
+READING_NOTES = [
+    'Food words follow the FDA\'s rule: a "good source" gives at least 10% of the Daily '
+    'Value, an "excellent source" at least 20%, per reference amount customarily consumed '
+    "(21 CFR 101.54 and 101.12), not per household serving. Calcium is also shown as absorbed, "
+    "where a measured absorption fraction exists.",
+    'Evidence verdicts keep apart what the studies say and what is missing: "contradicted" '
+    'means studies tested the claim and found against it; "no evidence found" means we '
+    'searched and found no study either way; "not assessed" marks advice no study grades. How sure we can be (certainty) '
+    "is given separately from the verdict.",
+    "Tolerable Upper Intake Level (UL), as the Institute of Medicine defines it: the highest "
+    "average daily intake likely to pose no risk of adverse health effects to almost all "
+    "individuals in the general population. It is not a target, and above it risk rises.",
+]
+
+
 def cover_page(figure_count: int) -> plt.Figure:
     fig = plt.figure(figsize=LETTER)
-    fig.text(0.1, 0.88, "cramplab", fontsize=30, weight="bold", family="DejaVu Sans")
-    fig.text(0.1, 0.83, _wrapped(TITLE.split(": ", 1)[1].capitalize(), 50), fontsize=16, va="top")
-    fig.text(
-        0.1, 0.74,
+    left = MARGIN_IN / LETTER[0]
+    y = LETTER[1] - MARGIN_IN - 0.3  # inches from the bottom, moving down the page
+
+    def write(text: str, points: float, gap: float = 0.12, **style) -> None:
+        nonlocal y
+        fig.text(left, y / LETTER[1], text, fontsize=points, va="top", linespacing=1.35, **style)
+        y -= _lines_height(text, points) + gap
+
+    write("cramplab", 30, weight="bold")
+    write(_wrapped(TITLE.split(": ", 1)[1].capitalize(), 60), 16, gap=0.25)
+    write(
         _wrapped(
             "Handout for the cramplab course: a popular online guide claims that frequent muscle "
             "cramps point to nutrient deficiencies. These figures check its claims against USDA "
             f"food data and the published evidence ({figure_count} figures, one per page).",
-            80,
+            88,
         ),
-        fontsize=11, va="top", linespacing=1.5,
-    )  # fmt: skip
-    fig.text(
-        0.1, 0.58, _wrapped(DISCLAIMER, 80), fontsize=11, va="top", weight="bold", linespacing=1.5
+        11,
+        gap=0.2,
     )
-    fig.text(0.1, 0.47, "Data sources", fontsize=13, weight="bold")
-    y = 0.44
+    write(_wrapped(DISCLAIMER, 88), 11, gap=0.3, weight="bold")
+    write("How to read the figures", 13, weight="bold")
+    for note in READING_NOTES:
+        write("• " + _wrapped(note, 100).replace("\n", "\n   "), 9.5, gap=0.08)
+    y -= 0.2
+    write("Data sources", 13, weight="bold")
     for source in SOURCES:
-        text = _wrapped(source, 88)
-        fig.text(
-            0.1, y, "• " + text.replace("\n", "\n   "), fontsize=9.5, va="top", linespacing=1.4
-        )
-        y -= 0.022 * (text.count("\n") + 1) + 0.015
+        write("• " + _wrapped(source, 100).replace("\n", "\n   "), 9.5, gap=0.08)
     fig.text(
-        0.1,
-        0.06,
+        left, (MARGIN_IN * 0.6) / LETTER[1],
         "Regenerate with `make figures` (figures) and `make handout` (this file).",
-        fontsize=8,
-        color="0.4",
-    )
+        fontsize=8, color="0.4",
+    )  # fmt: skip
     return fig
 
 
