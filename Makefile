@@ -16,7 +16,7 @@ EDITION ?= student
 LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout solutions test lint lab notebooks student bench lock format clean
+.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "Installing the locked environment into $(VENV) ..."
 	@$(BIN)/python -m uv pip sync --quiet --python $(BIN)/python requirements.lock
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
+	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
+	@$(BIN)/python -m cramplab.course mermaid
 	@touch $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
@@ -40,19 +43,22 @@ figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
 	@$(BIN)/python -m cramplab.course handout
 
+site: $(STAMP)  ## Build the course website into build/site from the stored outputs (offline)
+	@$(BIN)/python -m cramplab.course site
+
 solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
 	@$(BIN)/python -m cramplab.course solutions
 
-test: $(STAMP)  ## Run everything: unit tests, data validation, ruff, nbval (strict) on both editions
-	@$(BIN)/python -m pytest -n 2 --dist loadfile
+test: $(STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
+	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
-	@$(BIN)/ruff check src tests notebooks conftest.py
-	@$(BIN)/ruff format --check src tests notebooks conftest.py
+	@$(BIN)/ruff check src tests notebooks site conftest.py
+	@$(BIN)/ruff format --check src tests notebooks site conftest.py
 
 format: $(STAMP)  ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix src tests notebooks conftest.py
-	@$(BIN)/ruff format src tests notebooks conftest.py
+	@$(BIN)/ruff check --fix src tests notebooks site conftest.py
+	@$(BIN)/ruff format src tests notebooks site conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
 	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"

@@ -48,3 +48,17 @@ def pytest_configure(config):
             "Fix it (`python -m cramplab.data validate` checks again) and rerun `make test`.",
             returncode=pytest.ExitCode.TESTS_FAILED,
         )
+
+
+def start_order(item: pytest.Item) -> int:
+    """Browser tests, then notebooks, then the rest: slow files first (see below)."""
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if item.path.suffix == ".ipynb" else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files start first. `make test` hands whole files to two workers in this
+    order (--dist loadfile --no-loadscope-reorder), so a slow file that started last would
+    keep one worker busy after the other has finished; the quick unit tests fill the gaps."""
+    items.sort(key=start_order)  # stable: each file's tests keep their order

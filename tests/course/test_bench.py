@@ -117,7 +117,8 @@ def test_pytest_summary_drops_colours_and_rules():
 
 
 def fake_measurements() -> bench.Measured:
-    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x)."""
+    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x); the site
+    in 6 s, the browser tests in 40 s (20 s of CPU)."""
     return bench.Measured(
         repeats=3,
         floor=[2.0, 1.0, 3.0],
@@ -127,6 +128,11 @@ def fake_measurements() -> bench.Measured:
         nbval_notebooks=2,
         figures=[7.0, 7.0, 7.0],
         figures_notebooks=2,
+        site=[6.0, 5.0, 7.0],
+        site_cpu=[4.0, 4.5, 5.0],
+        browser=[40.0, 50.0, 30.0],
+        browser_cpu=[20.0, 21.0, 19.0],
+        browser_outcome="23 passed in 38.1s",
         sr28_dir="/somewhere/sr28",
         sr28_load=[0.3, 0.3, 0.4],
         scale_foods=[1000, 2000, 4000, 8000],
@@ -148,6 +154,8 @@ def test_results_have_every_section_and_the_right_ratios():
         "notebooks",
         "nbval",
         "make_figures",
+        "site",
+        "browser_tests",
         "scale",
         "targets",
         "skipped",
@@ -158,6 +166,10 @@ def test_results_have_every_section_and_the_right_ratios():
     assert results["nbval"]["ratio_to_notebooks_x_floor"] == 1.25
     assert results["nbval"]["outcome"] == "20 passed in 5.0s"
     assert results["make_figures"]["ratio_to_notebooks_x_floor"] == 1.75
+    assert results["site"]["median"] == 6.0 and results["site"]["cpu"]["median"] == 4.5
+    assert results["browser_tests"]["median"] == 40.0
+    assert results["browser_tests"]["cpu"] == bench.summarize([20.0, 21.0, 19.0])
+    assert results["browser_tests"]["outcome"] == "23 passed in 38.1s"
     steps = results["scale"]["steps"]
     assert set(steps) == {bench.STEP_RANKING, bench.STEP_COVERAGE, bench.STEP_PLANNER}
     assert steps[bench.STEP_RANKING]["growth"] == "linear or better"
@@ -183,11 +195,39 @@ def test_targets_are_judged_on_medians():
         "nbval": "PASS",  # 1.25x <= 1.5x
         "make_figures": "MISS",  # 1.75x
         bench.PLANNING_NOTEBOOK: "n/a",  # not among the made-up notebooks
+        "browser_tests": "PASS",  # 40 s <= 90 s
         "sr28_load": "PASS",  # 0.3 s < 0.5 s
         bench.STEP_RANKING: "PASS",  # 0.1 s
         bench.STEP_COVERAGE: "MISS",  # 0.3 s > 0.2 s
         bench.STEP_PLANNER: "PASS",  # 1 s < 2 s
     }
+
+
+@pytest.mark.parametrize(
+    ("outcome", "ran"),
+    [
+        ("23 passed in 38.1s", True),
+        ("2 failed, 21 passed in 40.0s", True),  # they ran: their time counts
+        ("1 passed, 22 skipped in 3.0s", False),  # no Chromium here: a short, empty run
+        ("23 skipped in 2.0s", False),
+        ("no output", False),
+    ],
+)
+def test_browser_tests_count_only_when_they_ran(outcome, ran):
+    assert bench.browser_tests_ran(outcome) is ran
+    measured = fake_measurements()
+    measured.browser_outcome = outcome
+    results = bench.build_results(measured)
+    status = {t["key"]: t["status"] for t in results["targets"]}["browser_tests"]
+    assert status == ("PASS" if ran else "n/a")
+    assert ("(skipped: not judged)" in bench.format_table(results)) is not ran
+
+
+def test_slow_browser_tests_miss_the_target():
+    measured = fake_measurements()
+    measured.browser = [95.0, 91.0, 120.0]
+    status = {t["key"]: t["status"] for t in bench.build_results(measured)["targets"]}
+    assert status["browser_tests"] == "MISS"
 
 
 def test_the_planning_notebook_is_judged_against_the_floor():
@@ -218,7 +258,17 @@ def test_skipped_sections_are_reported_not_judged():
 def test_table_lists_every_measurement_and_target():
     results = bench.build_results(fake_measurements())
     table = bench.format_table(results)
-    for text in ("floor", "00_start", "01_data", "nbval", "make figures", "SR28 load"):
+    for text in (
+        "floor",
+        "00_start",
+        "01_data",
+        "nbval",
+        "make figures",
+        "make site",
+        "browser tests",
+        "CPU (user+sys) median 20.0 s",
+        "SR28 load",
+    ):
         assert text in table
     for target in results["targets"]:
         assert f"{target['status']:<5} {target['target']}" in table

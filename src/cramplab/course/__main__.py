@@ -19,6 +19,8 @@ COMMANDS = {
     "student": "cramplab.course.editions",
     "bench": "cramplab.course.bench",
     "solutions": "cramplab.course.solutions",
+    "site": "cramplab.course.site",
+    "mermaid": "cramplab.course.mermaid",
 }
 
 

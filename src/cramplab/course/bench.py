@@ -14,6 +14,12 @@ measured against the floor they cannot beat, measured in the same run on the sam
 * make figures: everything `make figures` does (execute the notebooks, catalogue, handout),
   in-process and into a temporary directory so the working tree is left alone, with the same
   ratio. Python start-up and imports are not in this figure; they are in nbval's.
+* make site: the course website built into a temporary directory, wall and CPU seconds.
+* browser tests: the part of `make test` that drives Chromium (tests/browser: JupyterLab and
+  the site, which they build), as a subprocess with two workers, against the issue's limit of
+  90 s. CPU seconds (user + sys of the run and every process it waited for: workers, Chromium,
+  JupyterLab and its kernels) are reported too: on a shared machine they vary far less than
+  wall time.
 * scale: read the whole SR28 release (cramplab.usda.read_release, which also labels every
   food's diet attributes and portion cap), then ranking (all eight cramp nutrients), the
   coverage table and the planner (its default: the smallest menu for the Daily Values) over
@@ -35,6 +41,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -71,6 +78,10 @@ NOTEBOOK_LIMIT_X = 1.5  # nbval and make figures: at most 1.5 x (notebooks x flo
 # One notebook against the floor (issue 15: the planner's notebook, once 2.7 x the floor).
 PLANNING_NOTEBOOK = "07_planning_a_day"
 PLANNING_NOTEBOOK_LIMIT_X = 1.5
+BROWSER_COMMAND = ["-m", "pytest", "tests/browser", "-n", "2", "--dist", "loadfile", "-q"]
+BROWSER_COMMAND += ["-p", "no:cacheprovider"]
+BROWSER_LIMIT_S = 90.0  # issue 17: the browser tests add at most 90 s to make test
+SITE_COMMAND = ["-m", "cramplab.course", "site"]
 
 # Scale steps, timed on each replicated data set, in table order.
 STEP_RANKING = "ranking, 8 nutrients"
@@ -92,6 +103,11 @@ class Measured:
     nbval_notebooks: int = 0  # notebooks nbval found (the course can change during a bench)
     figures: Samples = field(default_factory=list)
     figures_notebooks: int = 0
+    site: Samples = field(default_factory=list)
+    site_cpu: Samples = field(default_factory=list)  # user + sys, the process and its children
+    browser: Samples = field(default_factory=list)
+    browser_cpu: Samples = field(default_factory=list)
+    browser_outcome: str = ""  # pytest's summary line of the last run
     sr28_dir: str = ""
     sr28_load: Samples = field(default_factory=list)
     scale_foods: list[int] = field(default_factory=list)  # foods at each factor
@@ -158,6 +174,27 @@ def repeated(action: Callable[[], object], repeats: int, label: str) -> Samples:
             progress(f"{label}: slower than {SLOW_RUN_S:g} s, not repeated")
             break
     return samples
+
+
+def children_cpu_seconds() -> float:
+    """User + sys seconds of every child process this one has waited for, so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_with_cpu(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run `python command...` from the clone's root; its wall and CPU seconds, and result."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}  # as the Makefile
+    cpu_before, start = children_cpu_seconds(), time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=find_clone().root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return time.perf_counter() - start, children_cpu_seconds() - cpu_before, result
 
 
 def progress(message: str) -> None:
@@ -260,6 +297,44 @@ def run_make_figures_into_temporary_directory(notebooks: list[Path]) -> None:
             io.StringIO()
         ):  # its per-notebook lines would break the table
             regenerate(target, notebooks)  # the catalogue and the handout too
+
+
+# --- make site and the browser tests --------------------------------------------------------
+
+
+def measure_site(repeats: int, measured: Measured) -> None:
+    with tempfile.TemporaryDirectory(prefix="cramplab-bench-site-") as folder:
+        for run in range(1, repeats + 1):
+            wall, cpu, result = run_with_cpu([*SITE_COMMAND, str(Path(folder) / "site")])
+            if result.returncode != 0:
+                raise RuntimeError(f"make site failed: {result.stderr.strip()[-300:]}")
+            measured.site.append(wall)
+            measured.site_cpu.append(cpu)
+            progress(f"make site: run {run}/{repeats} {wall:.2f} s, {cpu:.2f} s CPU")
+
+
+def measure_browser_tests(repeats: int, measured: Measured) -> None:
+    """pytest on tests/browser; failing tests (exit 1) still took their time and are reported."""
+    for run in range(1, repeats + 1):
+        wall, cpu, result = run_with_cpu(BROWSER_COMMAND)
+        if result.returncode not in (0, 1):
+            tail = ANSI_ESCAPE.sub("", result.stdout + result.stderr).strip().splitlines()[-3:]
+            raise RuntimeError(f"pytest exit {result.returncode}: {' / '.join(tail)}")
+        measured.browser.append(wall)
+        measured.browser_cpu.append(cpu)
+        measured.browser_outcome = pytest_summary(result.stdout)
+        progress(f"browser tests: run {run}/{repeats} {wall:.2f} s, {cpu:.2f} s CPU")
+
+
+def browser_tests_ran(outcome: str) -> bool:
+    """Did pytest run the browser tests, rather than skip them (no Chromium here)?"""
+    return "passed" in outcome and "skipped" not in outcome
+
+
+def timed_with_cpu(wall: Samples, cpu: Samples, **extra: str) -> dict | None:
+    if not wall:
+        return None
+    return {**summarize(wall), "cpu": summarize(cpu), **extra}
 
 
 # --- scale ----------------------------------------------------------------------------------
@@ -372,6 +447,10 @@ def build_results(measured: Measured) -> dict:
             outcome=measured.nbval_outcome,
         ),
         "make_figures": whole_run(measured.figures, measured.figures_notebooks, floor_median),
+        "site": timed_with_cpu(measured.site, measured.site_cpu),
+        "browser_tests": timed_with_cpu(
+            measured.browser, measured.browser_cpu, outcome=measured.browser_outcome
+        ),
         "scale": scale_results(measured),
         "skipped": dict(measured.skipped),
     }
@@ -419,6 +498,7 @@ def judge_targets(results: dict) -> list[dict]:
             PLANNING_NOTEBOOK_LIMIT_X,
             "x",
         ),
+        ("browser_tests", f"browser tests within {BROWSER_LIMIT_S:g} s", BROWSER_LIMIT_S, "s"),
         ("sr28_load", "SR28 load under 0.5 s", 0.5, "s"),
         (STEP_RANKING, "ranking over all SR28 under 0.2 s", 0.2, "s"),
         (STEP_COVERAGE, "coverage over all SR28 under 0.2 s", 0.2, "s"),
@@ -430,6 +510,7 @@ def judge_targets(results: dict) -> list[dict]:
         PLANNING_NOTEBOOK: (results["notebooks"].get(PLANNING_NOTEBOOK) or {}).get(
             "ratio_to_floor"
         ),
+        "browser_tests": browser_median(results["browser_tests"]),
         "sr28_load": None if scale is None else scale["sr28_load"]["median"],
         **{step: at_full_sr28(step) for step in SCALE_STEPS},
     }
@@ -451,6 +532,13 @@ def judge_targets(results: dict) -> list[dict]:
             }
         )
     return judged
+
+
+def browser_median(summary: dict | None) -> float | None:
+    """The browser tests' median wall time, unless they were skipped (then it says nothing)."""
+    if summary is None or not browser_tests_ran(summary["outcome"]):
+        return None
+    return summary["median"]
 
 
 def write_results(results: dict, path: Path) -> Path:
@@ -536,14 +624,38 @@ def format_table(results: dict) -> str:
                 f"  note: {len(results['notebooks'])} notebooks were timed one by one; "
                 "the course changed during the bench"
             )
+    lines += format_site_and_browser(results, targets)
     lines.append("")
     lines += format_scale(results["scale"], skipped.get("scale", "not run"), targets)
-    lines += ["", "targets (medians against the limits in issues 8 and 15)"]
+    lines += ["", "targets (medians against the limits in issues 8, 15 and 17)"]
     for target in results["targets"]:
         value = target["measured"]
         shown = "-" if value is None else f"{value:.3f}{'x' if target['unit'] == 'x' else ' s'}"
         lines.append(f"  {target['status']:<5} {target['target']:<{NAME_WIDTH}} {shown:>10}")
     return "\n".join(lines) + "\n"
+
+
+def format_site_and_browser(results: dict, targets: dict) -> list[str]:
+    """make site and the browser tests: wall seconds, with their CPU seconds below."""
+    lines = []
+    for key, label, target in (
+        ("site", "make site, temp dir", None),
+        ("browser_tests", "browser tests (pytest -n 2)", targets["browser_tests"]),
+    ):
+        summary = results[key]
+        if summary is None:
+            lines.append(skipped_row(label, results["skipped"].get(key, "not run")))
+            continue
+        lines.append(timing_row(label, summary, None, target))
+        cpu = summary["cpu"]
+        note = f"  CPU (user+sys) median {cpu['median']:.1f} s"
+        note += f", min {cpu['min']:.1f}, max {cpu['max']:.1f}"
+        if "outcome" in summary:
+            note += f"; pytest said: {summary['outcome']}"
+            if not browser_tests_ran(summary["outcome"]):
+                note += " (skipped: not judged)"
+        lines.append(note)
+    return lines
 
 
 def format_scale(scale: dict | None, reason: str, targets: dict) -> list[str]:
@@ -593,7 +705,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="SR28 release directory (default: %(default)s)",
     )
     parser.add_argument(
-        "--skip-notebooks", action="store_true", help="only the scale part: start no kernels"
+        "--skip-notebooks",
+        action="store_true",
+        help="only the scale part: start no kernels, build no site, open no browser",
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:
@@ -620,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
     if args.skip_notebooks:
-        for name in ("kernels", "nbval", "make_figures"):
+        for name in ("kernels", "nbval", "make_figures", "site", "browser_tests"):
             measured.skipped[name] = "skipped: --skip-notebooks given"
     else:
         notebooks = course_notebooks()
@@ -632,6 +746,10 @@ def main(argv: list[str] | None = None) -> int:
             "make_figures",
             measured,
             lambda: measure_make_figures(notebooks, args.repeats, measured),
+        )
+        run_section("site", measured, lambda: measure_site(args.repeats, measured))
+        run_section(
+            "browser_tests", measured, lambda: measure_browser_tests(args.repeats, measured)
         )
     if not (args.sr28 / "ABBREV.txt").exists():
         measured.skipped["scale"] = (
