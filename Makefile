@@ -75,7 +75,7 @@ bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-	  --universal --generate-hashes --annotation-style line --quiet -o requirements.lock
+	  --universal --fork-strategy fewest --generate-hashes --annotation-style line --quiet -o requirements.lock
 
 clean:  ## Remove the venv and build leftovers (figures, data and both editions stay)
 	rm -rf $(VENV) build src/*.egg-info

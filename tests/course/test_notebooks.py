@@ -131,13 +131,7 @@ def test_no_warning_or_error_is_stored(path):
 
 # Notebooks whose exercises are still being written (issue #16). Each must pass once it
 # leaves this set (xfail strict): remove yours when it has its exercises.
-PENDING_EXERCISES = {
-    "02_nutrients_and_symptoms",
-    "03_food_sources",
-    "04_coverage",
-    "05_grading_evidence",
-    "06_checking_the_guide",
-}
+PENDING_EXERCISES: set[str] = set()
 
 
 @pytest.mark.parametrize(
