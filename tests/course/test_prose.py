@@ -10,7 +10,13 @@ from repo import CLONE
 from cramplab.course import facts
 from cramplab.course.facts import FACTS, SOURCED, Context, format_value
 from cramplab.course.notebooks import course_notebooks
-from cramplab.course.prose import MARKER, check_cell, check_course, check_notebook
+from cramplab.course.prose import (
+    MARKER,
+    check_cell,
+    check_course,
+    check_document,
+    check_notebook,
+)
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
 # Notebooks whose prose is still being marked up; each must pass once it leaves this set.
@@ -33,6 +39,21 @@ def context():
 def test_every_number_in_the_prose_agrees_with_the_data(path, context):
     problems = check_notebook(path, context)
     assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("name", ["README.md", "data/README.md"])
+def test_the_counts_a_readme_marks_agree_with_the_data(name, context):
+    path = CLONE.root / name
+    assert MARKER.search(path.read_text(encoding="utf-8")), f"{name} marks no fact"
+    problems = check_document(path, context)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_a_stale_count_in_a_readme_names_its_line(tmp_path, context):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Data\n\nThe three<!--fact:table_count:words--> tables.\n")
+    (problem,) = check_document(readme, context)
+    assert str(problem).startswith("README.md, line 3: 'The three tables.': states table_count")
 
 
 def test_every_fact_is_stated_somewhere():

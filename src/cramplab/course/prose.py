@@ -30,6 +30,7 @@ import nbformat
 
 from cramplab.course.facts import FACTS, SOURCED, Context, FactError, format_value
 from cramplab.course.notebooks import course_notebooks
+from cramplab.paths import find_clone
 
 MARKER = re.compile(r"<!--\s*fact:(?P<name>[a-z0-9_]+)(?::(?P<format>[^>]*?))?\s*-->")
 NOT_DATA = "<!--not-data-->"
@@ -71,9 +72,10 @@ class Problem:
     cell: int  # position among all cells, counting from 0 as JupyterLab's cell index does
     sentence: str
     reason: str
+    where: str = "cell"  # "line" for a plain markdown file
 
     def __str__(self) -> str:
-        return f"{self.notebook}, cell {self.cell}: {self.sentence!r}: {self.reason}"
+        return f"{self.notebook}, {self.where} {self.cell}: {self.sentence!r}: {self.reason}"
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -183,6 +185,26 @@ def check_notebook(path: Path, context: Context) -> list[Problem]:
     return found
 
 
+def check_document(path: Path, context: Context) -> list[Problem]:
+    """The fact markers in a plain markdown file (the READMEs): each must agree with the data.
+
+    Unlike a notebook, a README is not scanned for unmarked numbers: it is full of versions,
+    timings and commands that are not data; only the counts it marks are data.
+    """
+    text = path.read_text(encoding="utf-8")
+    _, problems = check_markers(text, context)
+    return [
+        Problem(
+            path.name,
+            text.count("\n", 0, start) + 1,
+            sentence_around(text, start, end),
+            why,
+            "line",
+        )
+        for start, end, why in problems
+    ]
+
+
 def check_course(notebooks: list[Path] | None = None, data_dir=None) -> list[Problem]:
     """Every stale or unchecked statement in the course's markdown (empty when all is well)."""
     context = Context(data_dir)
@@ -193,12 +215,18 @@ def check_course(notebooks: list[Path] | None = None, data_dir=None) -> list[Pro
 def main(argv: list[str] | None = None) -> int:
     names = sys.argv[1:] if argv is None else argv
     problems = check_course([Path(n) for n in names] or None)
+    if not names:  # the whole course: the READMEs' marked counts too
+        clone, context = find_clone(), Context()
+        for readme in (clone.root / "README.md", clone.data / "README.md"):
+            problems += check_document(readme, context)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} statements to fix", file=sys.stderr)
         return 1
-    print("every number in the notebooks' prose agrees with the data")
+    print(
+        "every number in the notebooks' prose and every count the READMEs mark agrees with the data"
+    )
     return 0
 
 
