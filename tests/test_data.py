@@ -450,6 +450,13 @@ def test_validate_command_prints_the_error_and_fails(tmp_path, capsys):
     )
     assert data_main(["validate", str(DATA_DIR)]) == 0
     assert capsys.readouterr().out.startswith("data package is valid: nutrients 11, ")
+    # The command itself, as a teacher types it: the same line, and a non-zero exit status.
+    command = subprocess.run(
+        [sys.executable, "-m", "cramplab.data", "validate", str(folder)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (command.returncode, command.stdout) == (1, "")
+    assert command.stderr.startswith(f"error: {folder / 'food_nutrients.csv'}, row 5, ")
 
 
 def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_path):

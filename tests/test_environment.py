@@ -1,8 +1,12 @@
-"""The lock file and environment.yml must describe the same environment."""
+"""The lock file and environment.yml must describe the same environment, and the Makefile
+installs it from the lock."""
 
 import re
+import shutil
+import subprocess
 import tomllib
 
+import pytest
 from repo import CLONE
 
 SITE_AND_BROWSER = (
@@ -63,3 +67,44 @@ def test_environment_yml_pins_the_locked_versions():
     assert not missing, f"environment.yml does not pin {missing}"
     differ = {name: (pins[name], locked[name]) for name in pins if pins[name] != locked.get(name)}
     assert not differ, f"environment.yml and requirements.lock disagree (yml, lock): {differ}"
+
+
+STUB_PYTHON = """#!/bin/sh
+# Stands in for .venv/bin/python: records each call; uv is missing and pip refuses.
+echo "$*" >> "$(dirname "$0")/calls"
+case "$*" in
+  "-m uv --version") exit 1 ;;
+  *"-m pip install"*) echo "ERROR: stub pip: hashes do not match" >&2; exit 1 ;;
+esac
+exit 0
+"""
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_set_up_installs_uv_from_the_lock_with_its_hashes_and_shows_pips_error(tmp_path):
+    """The Makefile's first step: uv from requirements.lock, hash-checked; a failure says so."""
+    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+        shutil.copy(CLONE.root / name, tmp_path / name)
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(STUB_PYTHON)
+    python.chmod(0o755)
+    setup = subprocess.run(
+        ["make", "--no-print-directory", ".venv/.installed"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    version = locked_versions()["uv"]
+    assert setup.returncode != 0
+    assert "ERROR: stub pip: hashes do not match" in setup.stderr  # pip's own words, shown
+    assert (
+        f"error: could not install uv {version} from requirements.lock into .venv "
+        "(see pip's message above)" in setup.stderr
+    )
+    assert "Installing the locked environment" not in setup.stdout  # it stopped there
+    assert not (tmp_path / ".venv" / ".installed").exists()
+    calls = (python.parent / "calls").read_text().splitlines()
+    assert any("--require-hashes -r .venv/uv.txt" in call for call in calls), calls
+    requirement = (tmp_path / ".venv" / "uv.txt").read_text()
+    assert requirement.startswith(f"uv=={version} \\")
+    assert requirement.count("--hash=sha256:") >= 2
+    assert "==" not in requirement.replace(f"uv=={version}", "")  # uv alone, not what follows

@@ -11,7 +11,7 @@ The model, in words:
   - each cramp nutrient reaches its target (the RDA or AI of a life stage, or the FDA Daily
     Value), sodium its AI;
   - every upper limit that applies to food holds: the Tolerable Upper Intake Level (UL) of the
-    life stage where it covers total intake (calcium, vitamin D, vitamin B6; magnesium's UL is
+    life stage where it applies to total intake (calcium, vitamin D, vitamin B6; magnesium's UL is
     for supplements only, so it does not limit food), sodium's CDRR, and the UL for preformed
     vitamin A (retinol, data/upper_limits.csv), which liver and fish-liver oils can break;
   - energy falls in the band of the life stage (data/energy_bands.csv): a day's eating;

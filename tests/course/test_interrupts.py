@@ -301,6 +301,12 @@ def test_an_interrupted_make_student_leaves_the_old_edition_or_the_new(
     assert_stopped_in_time(command, sent)
     assert snapshot(clone.student) in (old, new)
     assert not student_leftovers(clone)
+    assert "Traceback" not in command.stderr
+    said = command.stderr.splitlines()[0]
+    if moment == "start" and said.startswith("interrupted: make student stopped"):
+        return  # stopped before it wrote anything: the launcher's own line
+    state = "was left as it was" if snapshot(clone.student) == old else "already held the new"
+    assert said.startswith(f"interrupted: {clone.student} {state}"), command.stderr
 
 
 def test_a_killed_make_student_leaves_one_edition_and_the_next_run_tidies(start, clone, editions):
