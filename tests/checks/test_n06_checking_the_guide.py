@@ -18,7 +18,7 @@ LEVEL = {
 CHANGED = sorted(LEVEL["racc"].index[LEVEL["racc"] != LEVEL["serving"]])
 ABOUT_MG = DATA.guide_claims.set_index("claim_id")["nutrients"].str.contains("magnesium", na=False)
 AGAINST = VERDICTS.index[ABOUT_MG & (VERDICTS["verdict"] == "contradicted")]
-UNTESTED = VERDICTS.index[ABOUT_MG & (VERDICTS["verdict"] == "no_evidence_found")]
+UNSETTLED = VERDICTS.index[ABOUT_MG & VERDICTS["verdict"].isin(["mixed", "no_evidence_found"])]
 
 CASES = [
     Case(
@@ -40,7 +40,7 @@ CASES = [
         checks.magnesium_claims_contradicted,
         right=sorted(AGAINST),
         equivalent=[AGAINST, list(AGAINST)[::-1], tuple(AGAINST)],
-        wrong=[sorted({*AGAINST, *UNTESTED}), ["C01"], sorted(VERDICTS.index[ABOUT_MG])],
+        wrong=[sorted({*AGAINST, *UNSETTLED}), ["C01"], sorted(VERDICTS.index[ABOUT_MG])],
         wrong_type=[VERDICTS[ABOUT_MG], "C38b", ABOUT_MG],
     ),
 ]

@@ -73,8 +73,8 @@ def guide_links_with_no_evidence(answer) -> None:
         hint="Keep the links the guide asserts whose grade is no_evidence_found.",
     )
     right(
-        f"{', '.join(expected)}: the guide links them to a symptom that no study has checked "
-        "either way."
+        f"{', '.join(expected)}: the guide links them to a symptom, and we searched and found "
+        "no study either way."
     )
 
 
@@ -100,7 +100,7 @@ def factors_against_and_unknown(answer) -> None:
     ):
         wrong(
             "the two lists are swapped: contradicted means tested and found against, no "
-            "evidence found means not tested."
+            "evidence found means we searched and found no study either way."
         )
     for grade in grades:
         if sorted(map(str, given[grade])) != expected[grade]:
@@ -111,5 +111,5 @@ def factors_against_and_unknown(answer) -> None:
     right(
         f"contradicted: {', '.join(expected['contradicted'])}; no evidence found: "
         f"{', '.join(expected['no_evidence_found'])}. Tested and found against is not the same "
-        "as never tested."
+        "as no study found."
     )

@@ -117,8 +117,8 @@ def grade_c03(answer) -> None:
         answer,
         "C03",
         C03_HINTS,
-        "the clinical sign holds, while the Cochrane review finds against the everyday, "
-        "night-time part.",
+        "the clinical sign holds; the Cochrane trials point against a shortfall explaining "
+        "everyday cramps, but only indirectly, and studies of a night-time low disagree.",
     )
 
 

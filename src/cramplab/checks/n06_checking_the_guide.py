@@ -84,16 +84,18 @@ def magnesium_claims_contradicted(answer) -> None:
         data().guide_claims.set_index("claim_id")["nutrients"].str.contains("magnesium", na=False)
     )
     expected = sorted(verdicts.index[about & (verdicts["verdict"] == "contradicted")])
-    unchecked = set(verdicts.index[about & (verdicts["verdict"] == "no_evidence_found")])
+    unsettled = set(
+        verdicts.index[about & verdicts["verdict"].isin(["mixed", "no_evidence_found"])]
+    )
     same_items(
         answer,
         expected,
         what="the claim ids",
         hints=[
             (
-                lambda items: bool(set(items) & unchecked),
-                "some of these have no evidence found: nobody tested them, which is not the "
-                "same as contradicted.",
+                lambda items: bool(set(items) & unsettled),
+                "some of these are mixed or have no evidence found: the studies disagree or "
+                "we found no study either way, which is not the same as contradicted.",
             ),
         ],
         hint="Keep the claims that name magnesium and whose verdict is contradicted.",

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from cramplab.course.facts import FACTS, Context
+from cramplab.course.facts import FACTS, Context, FactError
 
 
 def _links(c: Context) -> pd.DataFrame:
@@ -161,3 +161,32 @@ def _(c: Context):
 @FACTS.value("guide_links_limited", "the guide's symptom links graded limited")
 def _(c: Context):
     return int(_guide_links(c).get("limited", 0))
+
+
+@FACTS.value("excess_links", "rows of nutrient_symptoms about an excess, not a deficiency")
+def _(c: Context):
+    return int((_links(c)["state"] == "excess").sum())
+
+
+@FACTS.claim(
+    "excess_links_are_b6",
+    "vitamin B6",
+    "every excess row of nutrient_symptoms is about vitamin B6",
+)
+def _(c: Context):
+    links = _links(c)
+    return set(links.loc[links["state"] == "excess", "nutrient_id"]) == {"vitamin_b6"}
+
+
+@FACTS.value("b6_adult_ul", "the adult UL for vitamin B6, in mg (IOM 1998)")
+def _(c: Context):
+    refs = c.data.intake_references
+    adults = refs[
+        (refs["nutrient_id"] == "vitamin_b6")
+        & refs["group"].isin(["males", "females"])
+        & (refs["age_min"] >= 19)
+    ]
+    values = set(adults["ul"].dropna())
+    if len(values) != 1:
+        raise FactError(f"vitamin B6: the adult ULs are not one value ({sorted(values)})")
+    return float(values.pop())

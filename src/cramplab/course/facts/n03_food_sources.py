@@ -233,7 +233,7 @@ def _dropped(c: Context, food_id: str, direction: int) -> bool:
 
 @FACTS.claim(
     "cooked_greens_drop",
-    "drop a level",
+    "drop",
     "cooked spinach and collards: every changed word is lower per RACC",
 )
 def _(c: Context):
@@ -247,10 +247,95 @@ def _(c: Context):
 
 @FACTS.claim(
     "avocado_nothing_per_racc",
-    "a good source of nothing",
+    "a good source of none of the cramp nutrients",
     "the avocado is not a good source of any cramp nutrient per RACC",
 )
 def _(c: Context):
-    nutrients = [n for n in analysis.cramp_nutrients(c.data) if n != "sodium"]
+    nutrients = analysis.cramp_nutrients(c.data)
     levels = analysis.claim_levels(c.data, "racc").loc["avocado", nutrients]
     return bool((levels == "neither").all())
+
+
+@FACTS.claim(
+    "collards_calcium_two_levels",
+    "two levels for calcium, from excellent source to neither",
+    "boiled collards: calcium excellent per household serving, neither per RACC",
+)
+def _(c: Context):
+    levels = (_level(c, b, "collards_cooked", "calcium") for b in ("serving", "racc"))
+    return tuple(levels) == ("excellent source", "neither")
+
+
+@FACTS.value("spinach_raw_serving_g", "grams in raw spinach's household serving (1 cup)", ".0f")
+def _(c: Context):
+    return _grams(c, "serving", "spinach_raw")
+
+
+@FACTS.value("flaxseed_serving_g", "grams in flaxseed's household serving (1 tbsp)", ".1f")
+def _(c: Context):
+    return _grams(c, "serving", "flaxseed")
+
+
+def _potassium_list(c: Context) -> list[str]:
+    """The foods of the guide's own potassium list: claim C24, about potassium alone."""
+    claims = c.data.guide_claims.set_index("claim_id")
+    if "C24" not in claims.index or claims.at["C24", "nutrients"] != "potassium":
+        raise FactError("claim C24 is no longer the guide's potassium list")
+    return claims.at["C24", "foods"].split(";")
+
+
+@FACTS.value("guide_potassium_list_foods", "foods in the guide's potassium list (claim C24)")
+def _(c: Context):
+    return len(_potassium_list(c))
+
+
+@FACTS.value(
+    "guide_potassium_list_good", "foods of claim C24 that are good sources of potassium per RACC"
+)
+def _(c: Context):
+    levels = analysis.claim_levels(c.data, "racc").loc[_potassium_list(c), "potassium"]
+    return int(levels.isin(["good source", "excellent source"]).sum())
+
+
+def _categories(c: Context):
+    return c.data.reference_amounts.set_index("racc_category")["confirmation"]
+
+
+@FACTS.value("racc_categories", "reference-amount categories in reference_amounts.csv")
+def _(c: Context):
+    return len(_categories(c))
+
+
+@FACTS.value(
+    "racc_not_confirmed",
+    "reference-amount categories seen only in a transcription (confirmation: not confirmed)",
+)
+def _(c: Context):
+    return int((_categories(c) == "not confirmed").sum())
+
+
+@FACTS.value("racc_not_confirmed_foods", "foods whose reference amount is not confirmed")
+def _(c: Context):
+    confirmation = c.data.foods["racc_category"].map(_categories(c))
+    return int((confirmation == "not confirmed").sum())
+
+
+@FACTS.claim(
+    "guide_potassium_list_not_rich",
+    'none is the "rich" source it claims',
+    "no food of claim C24 is an excellent source of potassium per RACC",
+)
+def _(c: Context):
+    levels = analysis.claim_levels(c.data, "racc").loc[_potassium_list(c), "potassium"]
+    return not (levels == "excellent source").any()
+
+
+@FACTS.claim(
+    "guide_potassium_none_excellent",
+    "none is an excellent one",
+    "no food named in a guide claim about potassium is an excellent source of it per RACC",
+)
+def _(c: Context):
+    foods = [f for f, n in _guide_pairs(c) if n == "potassium"]
+    levels = analysis.claim_levels(c.data, "racc").loc[foods, "potassium"]
+    return not (levels == "excellent source").any()

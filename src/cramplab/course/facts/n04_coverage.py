@@ -226,6 +226,17 @@ def _(c: Context):
     return _cell(c, "spinach_cooked", "absorbed_mg", "serving")
 
 
+@FACTS.value("spinach_calcium_cup", "calcium in a cup of cooked spinach, mg", ".0f")
+def _(c: Context):
+    return _cell(c, "spinach_cooked", "calcium_mg", "serving")
+
+
+@FACTS.value("spinach_cup_milk_mg", "a cup of spinach's calcium as milk calcium, mg", ".0f")
+def _(c: Context):
+    row = _calcium(c, "serving").loc["spinach_cooked"]
+    return float(row["calcium_mg"] * row["fraction"] / row["milk_fraction"])
+
+
 def _target(c: Context, life_stage: str, nutrient_id: str) -> float:
     return float(analysis.intake_targets(c.data, life_stage)[nutrient_id])
 
@@ -258,12 +269,31 @@ def _(c: Context):
     )
 
 
-@FACTS.claim("teen_needs_more", "needs more", "a pregnant teen needs more magnesium and calcium")
+@FACTS.value("magnesium_girl_teen", "magnesium RDA of a girl of 14-18 who is not pregnant, mg")
 def _(c: Context):
-    return all(
-        _target(c, "pregnancy_14_18", n) > _target(c, "female_19_30", n)
-        for n in ("magnesium", "calcium")
-    )
+    return _target(c, "female_14_18", "magnesium")
+
+
+@FACTS.value("calcium_19_30", "calcium RDA of a woman of 19-30, mg")
+def _(c: Context):
+    return _target(c, "female_19_30", "calcium")
+
+
+@FACTS.claim(
+    "teen_needs_more", "needs more", "pregnancy at 14-18 raises magnesium over a girl of 14-18"
+)
+def _(c: Context):
+    return _target(c, "pregnancy_14_18", "magnesium") > _target(c, "female_14_18", "magnesium")
+
+
+@FACTS.claim(
+    "teen_calcium_from_age",
+    "the same as that girl's",
+    "calcium in pregnancy at 14-18 equals a girl's of 14-18, and is above a woman's of 19-30",
+)
+def _(c: Context):
+    teen, girl = _target(c, "pregnancy_14_18", "calcium"), _target(c, "female_14_18", "calcium")
+    return teen == girl > _target(c, "female_19_30", "calcium")
 
 
 @FACTS.claim(

@@ -93,3 +93,13 @@ FACTS.value("c03_physiology_studies", "physiology studies cited for C03")(
 FACTS.value("c30a_trials", "randomised trials cited for C30a")(
     _designs("C30a", "randomised_trial")
 )
+
+
+@FACTS.value("mg_supplement_ul", "the adult UL for magnesium, mg a day (supplements only)")
+def _(c: Context):
+    refs = c.data.intake_references
+    adults = refs[(refs["nutrient_id"] == "magnesium") & (refs["age_min"] >= 19)]
+    limits = set(adults["ul"])
+    if len(limits) != 1 or set(adults["ul_scope"]) != {"supplements and medicines only"}:
+        raise FactError("the adult magnesium UL is no longer one supplements-only figure")
+    return float(limits.pop())

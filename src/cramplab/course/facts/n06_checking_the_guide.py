@@ -31,9 +31,37 @@ def _verdict_words(claim_id: str):
     return compute
 
 
-for _claim in ("C01", "C06a", "C06b", "C10", "C11", "C17", "C30a", "C33b", "C34"):
+for _claim in ("C01", "C06a", "C06b", "C10", "C11", "C13", "C17", "C30a", "C33b", "C34"):
     FACTS.value(f"{_claim.lower()}_verdict", f"the verdict on {_claim}, in words")(
         _verdict_words(_claim)
+    )
+
+
+def _certainty_words(claim_id: str):
+    def compute(c: Context):
+        return _verdicts(c).at[claim_id, "certainty"].replace("_", " ")
+
+    return compute
+
+
+for _claim in ("C10", "C13"):
+    FACTS.value(f"{_claim.lower()}_certainty", f"the certainty of {_claim}'s verdict, in words")(
+        _certainty_words(_claim)
+    )
+
+
+@FACTS.claim(
+    "c41a_graded_as_c10",
+    "the same grade",
+    "C41a (the FAQ's night-time magnesium claim) has C10's verdict and certainty",
+)
+def _(c: Context):
+    table = _verdicts(c)
+    return bool(
+        (
+            table.loc["C41a", ["verdict", "certainty"]]
+            == table.loc["C10", ["verdict", "certainty"]]
+        ).all()
     )
 
 

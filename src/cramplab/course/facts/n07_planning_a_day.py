@@ -285,6 +285,30 @@ def _(c: Context):
 
 
 @FACTS.claim(
+    "vitamin_d_binds_in_three_compared",
+    "binds in the three menus compared",
+    "vitamin D's target binds in the default, vegan and pregnancy menus (key points)",
+)
+def _(c: Context):
+    return all("vitamin_d" in binding_targets(c, m) for m in (default(c), vegan(c), teen(c)))
+
+
+@FACTS.claim(
+    "menus_d_from_fortified_fish_uv",
+    "fortified foods, fish or UV-grown mushrooms",
+    "in the default, vegan and pregnancy menus, at least 95% of vitamin D comes from them",
+)
+def _(c: Context):
+    sources = _d_sources(c)
+    for menu in (default(c), vegan(c), teen(c)):
+        grams = menu.items["grams"]
+        d = c.per_100g.loc[grams.index, "vitamin_d"].fillna(0) * grams / 100
+        if not d[d.index.isin(sources)].sum() >= 0.95 * d.sum() > 0:
+            return False
+    return True
+
+
+@FACTS.claim(
     "edamame_in_all_three",
     "in all three menus above",
     "edamame is in the default, vegan and pregnancy menus",
@@ -312,6 +336,36 @@ def _(c: Context):
     return _population(c, "potassium", "mean_intake")
 
 
+@FACTS.claim(
+    "pop_most_short_vitamin_d",
+    "most people fall short on vitamin D",
+    "over half are below the EAR for vitamin D, and for no other nutrient in the table",
+)
+def _(c: Context):
+    shares = {n: _population(c, n, "share_below_ear") for n in ("magnesium", "calcium", "vitamin_d")}  # fmt: skip
+    return shares["vitamin_d"] > 50 and all(v < 50 for n, v in shares.items() if n != "vitamin_d")
+
+
+@FACTS.claim("pop_magnesium_about_half", "about half", "45-55% are below the EAR for magnesium")
+def _(c: Context):
+    return 45 <= _population(c, "magnesium", "share_below_ear") <= 55
+
+
+@FACTS.claim("pop_calcium_under_half", "under half", "under 50% are below the EAR for calcium")
+def _(c: Context):
+    return _population(c, "calcium", "share_below_ear") < 50
+
+
+@FACTS.claim(
+    "pop_potassium_under_adult_ais",
+    "under both adult AIs",
+    "mean potassium intake is under the AIs of women and men 19-30",
+)
+def _(c: Context):
+    ais = [analysis.intake_targets(c.data, s)["potassium"] for s in ("female_19_30", "male_19_30")]
+    return _population(c, "potassium", "mean_intake") < min(ais)
+
+
 @FACTS.value("pop_sodium_mean", "mean sodium intake, mg a day")
 def _(c: Context):
     return _population(c, "sodium", "mean_intake")
@@ -320,6 +374,11 @@ def _(c: Context):
 @FACTS.value("female_potassium_ai", "the potassium AI of women 19-30, mg")
 def _(c: Context):
     return float(analysis.intake_targets(c.data, "female_19_30")["potassium"])
+
+
+@FACTS.value("male_potassium_ai", "the potassium AI of men 19-30, mg")
+def _(c: Context):
+    return float(analysis.intake_targets(c.data, "male_19_30")["potassium"])
 
 
 @FACTS.value("adult_sodium_cdrr", "sodium's CDRR for adults, mg")
