@@ -289,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return atomic.exit_code(interrupt)
-    print(f"stored the outputs of {len(executed)} notebooks")
+    count = len(executed)
+    print(f"stored the outputs of {count} notebook{'' if count == 1 else 's'}")
     return 0
 
 
