@@ -118,7 +118,8 @@ def food_evidence(
     rows = []
     for nutrient_id in nutrients:
         column = per_amount[nutrient_id]
-        ranks = column.rank(ascending=False, method="min")
+        # Ties are numbered in table order, as analysis.rank_foods numbers them.
+        ranks = column.rank(ascending=False, method="first")
         for food_id in foods:
             amount = column.get(food_id, np.nan)
             percent = amount / dv[nutrient_id] * 100
