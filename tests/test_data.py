@@ -412,11 +412,51 @@ BAD_INPUT = {
 }
 
 
+# Reference amounts and calcium absorption (issue #14).
+BANANA = first_row("foods.csv", "food_id", "banana")
+MILK = first_row("foods.csv", "food_id", "milk_whole")
+KALE = first_row("calcium_absorption.csv", "food_id", "kale_cooked")
+BAD_SERVING_BASIS = {
+    "gram RACC that is not the category's amount": (
+        set_cell("foods.csv", BANANA, "racc_g", "126"),
+        rf"foods\.csv, row {BANANA}, column 'racc_g': expected the category's amount in grams",
+    ),
+    "unknown RACC category": (
+        set_cell("foods.csv", BANANA, "racc_category", "bananas"),
+        rf"foods\.csv, row {BANANA}, column 'racc_category': expected an id listed in "
+        r"reference_amounts\.csv",
+    ),
+    "volume RACC without the measure that converts it": (
+        set_cell("foods.csv", MILK, "racc_weight_seq", ""),
+        rf"foods\.csv, row {MILK}, column 'racc_g': expected a racc_weight_seq",
+    ),
+    "a measure for a RACC in grams": (
+        set_cell("foods.csv", BANANA, "racc_weight_seq", "5"),
+        rf"foods\.csv, row {BANANA}, column 'racc_weight_seq': expected no household measure",
+    ),
+    "absorption given as a percentage": (
+        set_cell("calcium_absorption.csv", KALE, "fraction", "49.3"),
+        rf"calcium_absorption\.csv, row {KALE}, column 'fraction': expected a fraction above 0 "
+        r"and no more than 1",
+    ),
+    "absorption for a food not in foods.csv": (
+        set_cell("calcium_absorption.csv", KALE, "food_id", "kale_chips"),
+        rf"calcium_absorption\.csv, row {KALE}, column 'food_id': expected an id listed in "
+        r"foods\.csv",
+    ),
+}
+
+
 def contents(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize(("breakage", "expected"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
+ALL_BAD_INPUT = {**BAD_INPUT, **BAD_SERVING_BASIS}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"), ALL_BAD_INPUT.values(), ids=ALL_BAD_INPUT.keys()
+)
 def test_bad_input_is_refused_with_file_row_and_column(tmp_path, breakage, expected):
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
@@ -578,59 +618,6 @@ def test_the_ul_is_defined_as_the_iom_defines_it():
 
 
 # --- reference amounts and calcium absorption (issue #14) -----------------------------------
-
-
-def food_row(food_id):
-    foods = pd.read_csv(DATA_DIR / "foods.csv", dtype=str, keep_default_na=False)
-    return int(np.flatnonzero(foods["food_id"] == food_id)[0]) + 1
-
-
-def absorption_row(food_id):
-    table = pd.read_csv(DATA_DIR / "calcium_absorption.csv", dtype=str, keep_default_na=False)
-    return int(np.flatnonzero(table["food_id"] == food_id)[0]) + 1
-
-
-BANANA, MILK, KALE = food_row("banana"), food_row("milk_whole"), absorption_row("kale_cooked")
-BAD_SERVING_BASIS = {
-    "gram RACC that is not the category's amount": (
-        set_cell("foods.csv", BANANA, "racc_g", "126"),
-        rf"foods\.csv, row {BANANA}, column 'racc_g': expected the category's amount in grams",
-    ),
-    "unknown RACC category": (
-        set_cell("foods.csv", BANANA, "racc_category", "bananas"),
-        rf"foods\.csv, row {BANANA}, column 'racc_category': expected an id listed in "
-        r"reference_amounts\.csv",
-    ),
-    "volume RACC without the measure that converts it": (
-        set_cell("foods.csv", MILK, "racc_weight_seq", ""),
-        rf"foods\.csv, row {MILK}, column 'racc_g': expected a racc_weight_seq",
-    ),
-    "a measure for a RACC in grams": (
-        set_cell("foods.csv", BANANA, "racc_weight_seq", "5"),
-        rf"foods\.csv, row {BANANA}, column 'racc_weight_seq': expected no household measure",
-    ),
-    "absorption given as a percentage": (
-        set_cell("calcium_absorption.csv", KALE, "fraction", "49.3"),
-        rf"calcium_absorption\.csv, row {KALE}, column 'fraction': expected a fraction above 0 "
-        r"and no more than 1",
-    ),
-    "absorption for a food not in foods.csv": (
-        set_cell("calcium_absorption.csv", KALE, "food_id", "kale_chips"),
-        rf"calcium_absorption\.csv, row {KALE}, column 'food_id': expected an id listed in "
-        r"foods\.csv",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    ("breakage", "expected"), BAD_SERVING_BASIS.values(), ids=BAD_SERVING_BASIS.keys()
-)
-def test_bad_reference_amounts_and_absorption_are_refused(tmp_path, breakage, expected):
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    breakage(folder)
-    with pytest.raises(DataError, match=expected):
-        load(folder)
 
 
 def test_every_food_has_a_reference_amount_category_and_the_new_columns_are_typed(data):

@@ -477,15 +477,8 @@ def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict, resources:
             tables = {**tables, target: read_table(data_dir / other["path"], other["schema"])}
         known = set(tables[target][target_column])
         unknown = table[column].notna() & ~table[column].isin(known)
-        if unknown.any():
-            row = _first_row(unknown)
-            raise DataError(
-                data_dir / resource["path"],
-                f"an id listed in {target}.csv ({target_column})",
-                row=row,
-                column=column,
-                found=table[column].iloc[row - 1],
-            )
+        expected = f"an id listed in {target}.csv ({target_column})"
+        _fail_first(data_dir / resource["path"], unknown, column, expected, table[column])
 
 
 def split_list(value) -> list[str]:
@@ -527,16 +520,9 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
             column="unit",
             found=intakes["unit"].iloc[row - 1],
         )
-    serving = tables["foods"]["serving_g"] <= 0
-    if serving.any():
-        row = _first_row(serving)
-        raise DataError(
-            data_dir / resources["foods"]["path"],
-            "a serving of more than 0 g",
-            row=row,
-            column="serving_g",
-            found=tables["foods"]["serving_g"].iloc[row - 1],
-        )
+    servings = tables["foods"]["serving_g"]
+    foods_path = data_dir / resources["foods"]["path"]
+    _fail_first(foods_path, servings <= 0, "serving_g", "a serving of more than 0 g", servings)
     _check_planner_tables(data_dir, resources, tables)
     _check_reference_amounts(data_dir, resources, tables)
     _check_calcium_absorption(data_dir, resources, tables)
@@ -568,15 +554,9 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
          "foods and nutrients for a claim checked against data"),
     ]  # fmt: skip
     for column, mask, expected in rules:
-        if mask.any():
-            row = _first_row(mask)
-            raise DataError(
-                data_dir / resources["guide_claims"]["path"],
-                expected,
-                row=row,
-                column=column,
-                found=claims[column].iloc[row - 1],
-            )
+        _fail_first(
+            data_dir / resources["guide_claims"]["path"], mask, column, expected, claims[column]
+        )
     _check_evidence_rules(data_dir, resources, tables)
 
 
@@ -683,15 +663,8 @@ def _check_planner_tables(data_dir: Path, resources: dict, tables: dict) -> None
     foods = tables["foods"]["food_id"]
     for name in ("food_attributes", "portion_caps"):
         missing = ~foods.isin(tables[name]["food_id"])
-        if missing.any():
-            row = _first_row(missing)
-            raise DataError(
-                data_dir / resources["foods"]["path"],
-                f"a row in {resources[name]['path']} for every food",
-                row=row,
-                column="food_id",
-                found=foods.iloc[row - 1],
-            )
+        expected = f"a row in {resources[name]['path']} for every food"
+        _fail_first(data_dir / resources["foods"]["path"], missing, "food_id", expected, foods)
     caps = tables["portion_caps"]
     if (caps["portion_g"] <= 0).any():
         fail("portion_caps", caps["portion_g"] <= 0, "portion_g", "a portion of more than 0 g")

@@ -251,15 +251,7 @@ def run_nbval() -> str:
     pyproject's addopts add --nbval in strict mode. Failing cells (exit 1) are reported, not
     raised: the run still took its time. Any other non-zero exit means it did not really run.
     """
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}  # as the Makefile
-    result = subprocess.run(
-        [sys.executable, *NBVAL_COMMAND],
-        cwd=find_clone().root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    _, _, result = run_with_cpu(NBVAL_COMMAND)  # timed by the caller, as every figure is
     if result.returncode not in (0, 1):
         tail = ANSI_ESCAPE.sub("", result.stdout + result.stderr).strip().splitlines()[-3:]
         raise RuntimeError(f"pytest exit {result.returncode}: {' / '.join(tail)}")
