@@ -37,18 +37,9 @@ def test_handout_pages_are_us_letter_and_undated():
     assert b"/CreationDate" not in pdf and b"/Producer" not in pdf
 
 
-# Figures still being redrawn for print; each must pass once it leaves this set.
-PENDING_PRINT: set[str] = set()
-
-
 @pytest.mark.parametrize(
     "number_and_png",
-    [
-        pytest.param((n, p), marks=pytest.mark.xfail(strict=True))
-        if p.stem in PENDING_PRINT
-        else (n, p)
-        for n, p in enumerate(figure_files(FIGURES_DIR), start=1)
-    ],
+    list(enumerate(figure_files(FIGURES_DIR), start=1)),
     ids=lambda pair: pair[1].stem,
 )
 def test_each_figure_fills_the_page_width_and_prints_no_text_under_7_pt(number_and_png):

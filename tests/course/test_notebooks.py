@@ -129,19 +129,7 @@ def test_no_warning_or_error_is_stored(path):
             assert output.get("name") != "stderr", f"{path.name} stores: {output.get('text')!r}"
 
 
-# Notebooks whose exercises are still being written (issue #16). Each must pass once it
-# leaves this set (xfail strict): remove yours when it has its exercises.
-PENDING_EXERCISES: set[str] = set()
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True)) if p.stem in PENDING_EXERCISES else p
-        for p in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_three_exercises_or_more_with_an_explore_prompt(path):
     """Each '### Exercise' prompt is followed by its cells: a solution and a self-check, or,
     for an open-ended '— explore: ...' prompt, a cell tagged explore for students to change."""

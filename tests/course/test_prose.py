@@ -19,8 +19,6 @@ from cramplab.course.prose import (
 )
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
-# Notebooks whose prose is still being marked up; each must pass once it leaves this set.
-PENDING: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +26,7 @@ def context():
     return Context(CLONE.data)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True)) if p.stem in PENDING else p
-        for p in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_number_in_the_prose_agrees_with_the_data(path, context):
     problems = check_notebook(path, context)
     assert not problems, "\n".join(map(str, problems))
