@@ -21,10 +21,32 @@ import numpy as np
 import pandas as pd
 
 from cramplab import atomic, paths
+from cramplab.data_rules import (
+    CONTROL_CHARACTERS,
+    CONTROL_EXPECTED,
+    DAILY_VALUES_STAGE,
+    EMPTY,
+    EVERY_TABLE_TEXT,
+    LIST_SEPARATOR,
+    RULES,
+    check_order,
+    control_character,
+    first_broken,
+    is_missing,
+    number_text,
+    plain,
+    rules_for,
+    split_list,
+)
 
-LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for
-# The life stage of the planner's tables that stands for the FDA Daily Values (adults).
-DAILY_VALUES_STAGE = "daily_values"
+__all__ = [
+    "DAILY_VALUES_STAGE", "LIST_SEPARATOR", "CourseData", "DataError", "Said", "load",
+    "number_text", "read_table", "split_list",
+]  # fmt: skip
+
+
+class Said(str):
+    """What a message found, said in words rather than quoted from a cell: 'an empty file'."""
 
 
 class DataError(ValueError):
@@ -51,7 +73,7 @@ class DataError(ValueError):
             where.append(f"column '{column}'")
         message = f"{', '.join(where)}: expected {expected}"
         if found is not None:
-            message += f", found {found!r}"
+            message += f", found {_shown(found)}"
         if hint is not None:
             message += f". {hint}"
         super().__init__(message)
@@ -62,6 +84,20 @@ class DataError(ValueError):
             file, self.expected, row=self.row, line=self.line, column=self.column,
             location=self.location, found=self.found, hint=self.hint,
         )  # fmt: skip
+
+
+def _shown(found) -> str:
+    """How a message shows what it found: a cell's text quoted ('12mg'), a number as typed
+    (10), an empty cell in words, and a description (Said) as it is."""
+    if isinstance(found, Said):
+        return str(found)
+    if isinstance(found, str):
+        return repr(found) if found.strip() else EMPTY
+    if isinstance(found, bytes):
+        return repr(found)
+    if is_missing(found):
+        return EMPTY
+    return plain(found)
 
 
 @dataclass(frozen=True)
@@ -124,12 +160,12 @@ CONSTRAINTS = {
 }
 
 
-def _kind(value) -> str:
-    """How a JSON value reads in a message: 'a list', 'text', 'nothing' ..."""
+def _kind(value) -> Said:
+    """How a JSON value reads in a message: a list, text, nothing ..."""
     if value is None:
-        return "nothing"
+        return Said("nothing")
     kinds = {bool: "true/false", dict: "an object", list: "a list", str: "text"}
-    return kinds.get(type(value), "a number")
+    return Said(kinds.get(type(value), "a number"))
 
 
 def check_descriptor(package, path: Path) -> None:
@@ -150,7 +186,7 @@ def check_descriptor(package, path: Path) -> None:
         name = resource["name"]
         where = f"resource '{name}'"
         if name in fields_of:
-            fail("each resource name once", where, "a second resource of that name")
+            fail("each resource name once", where, Said("a second resource of that name"))
         _check_resource_path(path, resource.get("path"), where)
         schema = resource.get("schema")
         if not isinstance(schema, dict):
@@ -184,7 +220,7 @@ def _check_resource_path(descriptor: Path, value, where: str) -> None:
     full = data_dir / relative
     if full.is_dir():
         raise DataError(
-            descriptor, f'a "path": {inside}', location=where, found=f"{value} (a folder)"
+            descriptor, f'a "path": {inside}', location=where, found=Said(f"{value!r}, a folder")
         )
     if not full.resolve().is_relative_to(data_dir.resolve()):  # a symbolic link out of data/
         raise DataError(descriptor, f'a "path": {inside}', location=where, found=value)
@@ -235,7 +271,11 @@ def _check_foreign_key(key, name: str, fields_of: dict, fail) -> None:
 
 
 def load(data_dir: Path | str | None = None) -> CourseData:
-    """Read every table of the package, check it against its schema, return typed tables.
+    """Read every table of the package, check it, return typed tables.
+
+    In order, stopping at the first problem: each table against its schema (datapackage.json:
+    columns, types, constraints, keys), the foreign keys, then each table's rules
+    (cramplab.data_rules: what the table means), then the schema's maxima.
 
     data_dir: a folder holding datapackage.json and its CSVs; by default $CRAMPLAB_DATA if set,
     else the data that ships with the package.
@@ -244,17 +284,27 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     _finish_interrupted_rebuild(data_dir)
     package = read_datapackage(data_dir)
     resources = {r["name"]: r for r in package["resources"]}
-    tables = {}
+    tables, raw = {}, {}
     for name in CourseData.table_names():
         if name not in resources:
             raise DataError(data_dir / "datapackage.json", f"a resource named '{name}'")
         resource = resources[name]
-        tables[name] = read_table(data_dir / resource["path"], resource["schema"], maxima=False)
+        tables[name], raw[name] = _read_table(data_dir / resource["path"], resource["schema"])
     for name in CourseData.table_names():
         _check_foreign_keys(data_dir, resources[name], tables, resources)
-    _check_cross_table_rules(data_dir, resources, tables)
+    for name in check_order(CourseData.table_names()):
+        broken = first_broken(name, rules_for(name), tables, raw[name])
+        if broken is not None:
+            raise DataError(
+                data_dir / resources[name]["path"],
+                broken.expected,
+                row=broken.row,
+                column=broken.column,
+                found=Said(broken.found),
+            )
     for name in CourseData.table_names():
-        _check_maxima(data_dir / resources[name]["path"], resources[name]["schema"], tables[name])
+        path = data_dir / resources[name]["path"]
+        _check_maxima(path, resources[name]["schema"], tables[name], raw[name])
     return CourseData(**tables)
 
 
@@ -271,7 +321,7 @@ def _finish_interrupted_rebuild(data_dir: Path) -> None:
         raise DataError(
             leftovers[0],
             "to finish the SR28 rebuild that was interrupted here",
-            found=f"{type(error).__name__}: {error}",
+            found=Said(f"{type(error).__name__}: {error}"),
             hint="Run `python -m cramplab.usda rebuild` again",
         ) from None
 
@@ -282,28 +332,50 @@ def read_table(path: Path, schema: dict, *, maxima: bool = True) -> pd.DataFrame
     maxima=False leaves the "maximum" constraints to the caller (load checks them last, after
     the per-nutrient limits, whose message says more).
     """
+    table, raw = _read_table(path, schema)
+    if maxima:
+        _check_maxima(path, schema, table, raw)
+    return table
+
+
+def _read_table(path: Path, schema: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The typed table (its maxima unchecked), and the same cells as written."""
     rows = read_rows(path)
     header, body = rows[0], rows[1:]
     check_header(path, header, [f["name"] for f in schema["fields"]])
     if not body:
-        raise DataError(path, "a header row and data rows", found="a header and no data rows")
+        raise DataError(
+            path, "a header row and data rows", found=Said("a header and no data rows")
+        )
     for number, row in enumerate(body, start=1):
         if len(row) != len(header):
             raise DataError(
                 path, f"{len(header)} comma-separated fields", row=number, found=len(row)
             )
     raw = pd.DataFrame(body, columns=header, dtype=object)
+    _check_control_characters(path, raw)
     table = pd.DataFrame(index=raw.index)
     for field in schema["fields"]:
         table[field["name"]] = _typed_column(path, field, raw[field["name"]])
     _check_primary_key(path, schema, table)
-    if maxima:
-        _check_maxima(path, schema, table)
     table.attrs["path"] = str(path)
-    return table
+    return table, raw
 
 
-def _check_maxima(path: Path, schema: dict, table: pd.DataFrame) -> None:
+def _check_control_characters(path: Path, raw: pd.DataFrame) -> None:
+    """No cell holds a control character (NUL, escape, tab, a line break inside quotes ...):
+    none belongs in a name, a number or a sentence, and some break what shows them."""
+    for column in raw.columns:
+        if not CONTROL_CHARACTERS.search("".join(raw[column])):
+            continue
+        flagged = raw[column].map(CONTROL_CHARACTERS.search).notna()
+        if flagged.any():
+            row = _first_row(flagged)
+            found = control_character(raw[column].iloc[row - 1])
+            raise DataError(path, CONTROL_EXPECTED, row=row, column=column, found=Said(found))
+
+
+def _check_maxima(path: Path, schema: dict, table: pd.DataFrame, raw: pd.DataFrame) -> None:
     for field in schema["fields"]:
         if "maximum" in field.get("constraints", {}):
             maximum = field["constraints"]["maximum"]
@@ -315,7 +387,7 @@ def _check_maxima(path: Path, schema: dict, table: pd.DataFrame) -> None:
                     f"a number no more than {maximum:g}",
                     row=row,
                     column=field["name"],
-                    found=number_text(table[field["name"]].iloc[row - 1]),
+                    found=raw[field["name"]].iloc[row - 1],
                 )
 
 
@@ -326,9 +398,9 @@ def read_rows(path: Path) -> list[list[str]]:
     except FileNotFoundError:
         raise DataError(path, "the file to exist") from None
     except IsADirectoryError:
-        raise DataError(path, "a CSV file", found="a folder") from None
+        raise DataError(path, "a CSV file", found=Said("a folder")) from None
     if not payload.strip():
-        raise DataError(path, "a header row and data rows", found="an empty file")
+        raise DataError(path, "a header row and data rows", found=Said("an empty file"))
     try:
         # utf-8-sig: a byte-order mark, as spreadsheet programs write it, is harmless.
         text = payload.decode("utf-8-sig")
@@ -345,7 +417,9 @@ def read_rows(path: Path) -> list[list[str]]:
         for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if delimiter in rows[0][0]:
                 raise DataError(
-                    path, "comma-separated values", row=None, found=f"a header split by {label}"
+                    path,
+                    "comma-separated values",
+                    found=Said(f"a header split by {label}"),
                 )
     return rows
 
@@ -360,7 +434,7 @@ def _csv_rows(path: Path, text: str) -> list[list[str]]:
         return [row for row in reader if row]
     except csv.Error as error:  # a NUL byte, say
         row = reader.line_num - 1
-        raise DataError(path, "CSV text", row=row or None, found=str(error)) from None
+        raise DataError(path, "CSV text", row=row or None, found=Said(str(error))) from None
     finally:
         csv.field_size_limit(limit)
 
@@ -376,21 +450,18 @@ def check_header(path: Path, header: list[str], expected: list[str]) -> None:
             path,
             "only the columns datapackage.json lists",
             column=extra[0],
-            found="an extra column",
+            found=Said("an extra column"),
         )
     duplicated = [name for name in header if header.count(name) > 1]
     if duplicated:
-        raise DataError(path, "each column once", column=duplicated[0], found="a repeated column")
+        raise DataError(
+            path, "each column once", column=duplicated[0], found=Said("a repeated column")
+        )
 
 
 def _first_row(mask: pd.Series) -> int:
     """1-based data-row number of the first True in mask."""
     return int(np.flatnonzero(mask.to_numpy())[0]) + 1
-
-
-def number_text(value: float) -> str:
-    """A number as a person would type it: 150, 0.5, 1000000000."""
-    return np.format_float_positional(value, trim="-")
 
 
 def _typed_column(path: Path, field: dict, raw: pd.Series) -> pd.Series:
@@ -456,13 +527,15 @@ def _check_primary_key(path: Path, schema: dict, table: pd.DataFrame) -> None:
         repeated = table.duplicated(subset=columns, keep="first")
         if repeated.any():
             row = _first_row(repeated)
-            found = ", ".join(str(table.iloc[row - 1][c]) for c in columns)
+            key = table[columns].iloc[row - 1]
+            first = _first_row((table[columns] == key).all(axis=1))
+            shown = ", ".join(plain(value) for value in key)
             raise DataError(
                 path,
                 f"a unique key ({', '.join(columns)})",
                 row=row,
                 column=columns[0],
-                found=f"a duplicate of {found}",
+                found=Said(f"the key of row {first} again ({shown})"),
             )
 
 
@@ -477,339 +550,47 @@ def _check_foreign_keys(data_dir: Path, resource: dict, tables: dict, resources:
             tables = {**tables, target: read_table(data_dir / other["path"], other["schema"])}
         known = set(tables[target][target_column])
         unknown = table[column].notna() & ~table[column].isin(known)
-        expected = f"an id listed in {target}.csv ({target_column})"
-        _fail_first(data_dir / resource["path"], unknown, column, expected, table[column])
-
-
-def split_list(value) -> list[str]:
-    """'a;b' -> ['a', 'b']; missing -> []."""
-    if not isinstance(value, str):
-        return []
-    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
-
-
-def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> None:
-    """Rules a Table Schema cannot express: id lists, matching units, verdict presence."""
-    nutrient_ids = set(tables["nutrients"]["nutrient_id"])
-    food_ids = set(tables["foods"]["food_id"])
-    list_columns = [
-        ("foods", "leader_for", nutrient_ids, "nutrients.csv"),
-        ("guide_claims", "nutrients", nutrient_ids, "nutrients.csv"),
-        ("guide_claims", "foods", food_ids, "foods.csv"),
-    ]
-    for name, column, known, where in list_columns:
-        for row, value in enumerate(tables[name][column], start=1):
-            for item in split_list(value):
-                if item not in known:
-                    raise DataError(
-                        data_dir / resources[name]["path"],
-                        f"ids listed in {where}, separated by '{LIST_SEPARATOR}'",
-                        row=row,
-                        column=column,
-                        found=item,
-                    )
-    intakes = tables["intake_references"]
-    units = intakes["nutrient_id"].map(tables["nutrients"].set_index("nutrient_id")["unit"])
-    mismatch = intakes["unit"] != units
-    if mismatch.any():
-        row = _first_row(mismatch)
-        raise DataError(
-            data_dir / resources["intake_references"]["path"],
-            f"the nutrient's unit from nutrients.csv ({units.iloc[row - 1]})",
-            row=row,
-            column="unit",
-            found=intakes["unit"].iloc[row - 1],
-        )
-    servings = tables["foods"]["serving_g"]
-    foods_path = data_dir / resources["foods"]["path"]
-    _fail_first(foods_path, servings <= 0, "serving_g", "a serving of more than 0 g", servings)
-    _check_planner_tables(data_dir, resources, tables)
-    _check_reference_amounts(data_dir, resources, tables)
-    _check_calcium_absorption(data_dir, resources, tables)
-
-    intakes_path = data_dir / resources["intake_references"]["path"]
-    inverted = intakes["age_min"] > intakes["age_max"]  # an open band (71+) has no maximum
-    if inverted.fillna(False).any():
-        row = _first_row(inverted.fillna(False))
-        raise DataError(
-            intakes_path,
-            f"an age_max no lower than the band's age_min ({intakes['age_min'].iloc[row - 1]})",
-            row=row,
-            column="age_max",
-            found=number_text(intakes["age_max"].iloc[row - 1]),
-        )
-    _check_amounts(data_dir / resources["food_nutrients"]["path"], tables)
-    claims = tables["guide_claims"]
-    by_evidence = claims["check_against"] == "evidence"
-    rules = [
-        ("evidence_verdict", by_evidence & claims["evidence_verdict"].isna(),
-         "a verdict for a claim checked against evidence"),
-        ("evidence_verdict", ~by_evidence & claims["evidence_verdict"].notna(),
-         "no typed verdict for a claim checked against data (the notebooks compute it)"),
-        ("claimed_level", ~by_evidence & claims["claimed_level"].isna(),
-         "the level a claim checked against data implies (excellent source or good source)"),
-        ("claimed_level", by_evidence & claims["claimed_level"].notna(),
-         "no claimed level for a claim checked against evidence"),
-        ("foods", ~by_evidence & (claims["foods"].isna() | claims["nutrients"].isna()),
-         "foods and nutrients for a claim checked against data"),
-    ]  # fmt: skip
-    for column, mask, expected in rules:
-        _fail_first(
-            data_dir / resources["guide_claims"]["path"], mask, column, expected, claims[column]
-        )
-    _check_evidence_rules(data_dir, resources, tables)
-
-
-# --- evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ----------
-
-# A source cell must name something a reader can look up, never this project's working files.
-PROJECT_MATERIAL = re.compile(
-    r"facts\.md|\.md\b|\.csv\b|\.ipynb\b|\bdata/|\bnotes/|reference list|UNCONFIRMED",
-    re.IGNORECASE,
-)
-# How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
-STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
-# Verdicts (guide_claims) and grades (the other two tables) that need, allow or forbid a cited
-# study against, and the verdicts that carry a certainty.
-NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
-MAY_CITE_STUDY_AGAINST = {"partly_supported"}
-NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
-EVIDENCE_TABLES = {
-    "guide_claims": "evidence_verdict",
-    "nutrient_symptoms": "evidence_grade",
-    "cramp_factors": "evidence_grade",
-}
-SOURCE_TABLES = [
-    "intake_references", "symptoms", "nutrient_symptoms", "guide_claims", "claim_studies",
-    "cramp_factors", "supplement_cautions",
-]  # fmt: skip
-
-
-def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None:
-    """The evidence scale's rules: a verdict against a claim cites the study against it, a
-    certainty goes with the verdicts that have one, and sources name real publications."""
-
-    def fail(name, mask, column, expected):
-        path = data_dir / resources[name]["path"]
-        _fail_first(path, mask, column, expected, tables[name][column])
-
-    for name in SOURCE_TABLES:
-        for column in ("source", "note"):
-            if column not in tables[name]:
-                continue
-            cited = tables[name][column].fillna("")
-            project = cited.str.contains(PROJECT_MATERIAL)
-            if project.any():
-                fail(name, project, column, "a citation a reader can look up, not a project file")
-    for name, column in EVIDENCE_TABLES.items():
-        table = tables[name]
-        verdict = table[column]
-        against = table["evidence_against"]
-        cited = [
-            bool(ids) and all(STUDY_ID.fullmatch(i) and i in source for i in ids)
-            for ids, source in zip(against.map(split_list), table["source"], strict=True)
-        ]
-        needs = verdict.isin(NEEDS_STUDY_AGAINST)
-        allowed = needs | verdict.isin(MAY_CITE_STUDY_AGAINST)
-        if (needs & against.isna()).any():
-            fail(name, needs & against.isna(), "evidence_against",
-                 f"the study against the claim for a {column} of contradicted or mixed")  # fmt: skip
-        if (~allowed & against.notna()).any():
-            fail(name, ~allowed & against.notna(), "evidence_against",
-                 f"no study against for this {column} (only contradicted, mixed or "
-                 "partly_supported cite one)")  # fmt: skip
-        unnamed = against.notna() & ~pd.Series(cited, index=table.index)
-        if unnamed.any():
-            fail(name, unnamed, "evidence_against",
-                 "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also "
-                 "named in source")  # fmt: skip
-    claims = tables["guide_claims"]
-    needs = claims["evidence_verdict"].isin(NEEDS_CERTAINTY)
-    if (needs & claims["certainty"].isna()).any():
-        fail("guide_claims", needs & claims["certainty"].isna(), "certainty",
-             "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed "
-             "or contradicted")  # fmt: skip
-    if (~needs & claims["certainty"].notna()).any():
-        fail("guide_claims", ~needs & claims["certainty"].notna(), "certainty",
-             "no certainty for this verdict (partly supported claims rate each part in the "
-             "summary; no_evidence_found and not_assessed have nothing to rate)")  # fmt: skip
-    studies = tables["claim_studies"]
-    by_data = studies["claim_id"].map(claims.set_index("claim_id")["check_against"]) == "data"
-    if by_data.any():
-        fail("claim_studies", by_data, "claim_id",
-             "a claim checked against evidence (data claims cite no studies)")  # fmt: skip
-    numbers = studies[["estimate", "ci_low", "ci_high"]]
-    partial = numbers.notna().any(axis=1) & (
-        numbers.isna().any(axis=1) | studies["measure"].isna()
-    )
-    if partial.any():
-        fail("claim_studies", partial, "estimate",
-             "a measure, an estimate and both ends of its interval, or none of them")  # fmt: skip
-    outside = (studies["ci_low"] > studies["estimate"]) | (
-        studies["estimate"] > studies["ci_high"]
-    )
-    if outside.any():
-        fail("claim_studies", outside, "estimate",
-             "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
-
-
-def _check_planner_tables(data_dir: Path, resources: dict, tables: dict) -> None:
-    """The planner's tables cover every food and life stage, and agree on units."""
-
-    def fail(name, mask, column, expected):
-        path = data_dir / resources[name]["path"]
-        _fail_first(path, mask, column, expected, tables[name][column])
-
-    foods = tables["foods"]["food_id"]
-    for name in ("food_attributes", "portion_caps"):
-        missing = ~foods.isin(tables[name]["food_id"])
-        expected = f"a row in {resources[name]['path']} for every food"
-        _fail_first(data_dir / resources["foods"]["path"], missing, "food_id", expected, foods)
-    caps = tables["portion_caps"]
-    if (caps["portion_g"] <= 0).any():
-        fail("portion_caps", caps["portion_g"] <= 0, "portion_g", "a portion of more than 0 g")
-    attributes = tables["food_attributes"]
-    stray = attributes["fish_advice"].notna() & ~attributes["fish_shellfish"]
-    if stray.any():
-        fail("food_attributes", stray, "fish_advice", "no fish advice for a food without fish")
-    groups = tables["portion_categories"]["sr28_groups"].map(split_list)
-    seen: set[str] = set()
-    for row, listed in enumerate(groups, start=1):
-        for group in listed:
-            if group in seen:
-                raise DataError(
-                    data_dir / resources["portion_categories"]["path"],
-                    "each SR28 food group in one category only",
-                    row=row,
-                    column="sr28_groups",
-                    found=group,
-                )
-            seen.add(group)
-    stages = set(tables["intake_references"]["life_stage"])
-    bands = tables["energy_bands"]
-    for name in ("energy_bands", "fish_advice", "upper_limits"):
-        unknown = ~tables[name]["life_stage"].isin(stages | {DAILY_VALUES_STAGE})
         if unknown.any():
-            fail(
-                name,
-                unknown,
-                "life_stage",
-                f"a life stage of intake_references.csv or {DAILY_VALUES_STAGE}",
+            row = _first_row(unknown)
+            raise DataError(
+                data_dir / resource["path"],
+                f"an id listed in {resources[target]['path']} ({target_column})",
+                row=row,
+                column=column,
+                found=table[column].iloc[row - 1],
             )
-    uncovered = [s for s in sorted(stages) if s not in set(bands["life_stage"])]
-    if uncovered:
-        raise DataError(
-            data_dir / resources["energy_bands"]["path"],
-            "an energy band for every life stage of intake_references.csv",
-            column="life_stage",
-            found=f"none for {uncovered[0]}",
-        )
-    inverted = bands["kcal_low"] > bands["kcal_high"]
-    if inverted.any():
-        fail("energy_bands", inverted, "kcal_high", "kcal_high no less than kcal_low")
-    units = tables["nutrients"].set_index("nutrient_id")["unit"]
-    limits = tables["upper_limits"]
-    wrong = limits["unit"] != limits["nutrient_id"].map(units)
-    if wrong.any():
-        fail("upper_limits", wrong, "unit", "the nutrient's unit from nutrients.csv")
-    intakes = tables["population_intakes"]
-    means = intakes["measure"] == "mean_intake"
-    wrong = (means & (intakes["unit"] != intakes["nutrient_id"].map(units))) | (
-        ~means & (intakes["unit"] != "%")
-    )
-    if wrong.any():
-        fail("population_intakes", wrong, "unit", "% for a share, the nutrient's unit for a mean")
-
-
-def _fail_first(path, mask: pd.Series, column: str, expected: str, values: pd.Series) -> None:
-    """Raise a DataError at the first row where mask is True (missing counts as False)."""
-    mask = mask.fillna(False).astype(bool)
-    if mask.any():
-        row = _first_row(mask)
-        raise DataError(path, expected, row=row, column=column, found=values.iloc[row - 1])
-
-
-def _check_reference_amounts(data_dir: Path, resources: dict, tables: dict) -> None:
-    """foods.racc_g follows its category: grams as written, volumes through an SR28 measure."""
-    path = data_dir / resources["foods"]["path"]
-    foods = tables["foods"]
-    categories = tables["reference_amounts"].set_index("racc_category")
-    unit = foods["racc_category"].map(categories["unit"])
-    amount = foods["racc_category"].map(categories["amount"])
-    by_weight = unit == "g"
-    seq, racc_g = foods["racc_weight_seq"], foods["racc_g"]
-    rules = [
-        ("racc_g", by_weight & (racc_g != amount),
-         "the category's amount in grams (reference_amounts.amount, unit g)", racc_g),
-        ("racc_weight_seq", by_weight & seq.notna(),
-         "no household measure for a reference amount given in grams", seq),
-        ("racc_g", ~by_weight & seq.notna() & racc_g.isna(),
-         "the reference amount in grams, converted with the racc_weight_seq measure", racc_g),
-        ("racc_g", ~by_weight & seq.isna() & racc_g.notna(),
-         "a racc_weight_seq saying which SR28 measure converts the volume to grams", racc_g),
-        ("racc_g", racc_g <= 0, "a reference amount of more than 0 g", racc_g),
-        ("label_serving_g", foods["label_serving_g"] <= 0, "a label serving of more than 0 g",
-         foods["label_serving_g"]),
-    ]  # fmt: skip
-    for column, mask, expected, values in rules:
-        _fail_first(path, mask, column, expected, values)
-
-
-def _check_calcium_absorption(data_dir: Path, resources: dict, tables: dict) -> None:
-    """Fractions are fractions (0 to 1); a food absorbs calcium only if it has some."""
-    path = data_dir / resources["calcium_absorption"]["path"]
-    table = tables["calcium_absorption"]
-    for column in ("fraction", "milk_fraction"):
-        _fail_first(path, (table[column] <= 0) | (table[column] > 1), column,
-                    "a fraction above 0 and no more than 1 (30% is 0.3)", table[column])  # fmt: skip
-
-
-def _check_amounts(path: Path, tables: dict) -> None:
-    """Every food has a row for every nutrient, and no amount exceeds what 100 g can hold."""
-    amounts, nutrients = tables["food_nutrients"], tables["nutrients"]
-    limits = nutrients.set_index("nutrient_id")
-    ceiling = amounts["nutrient_id"].map(limits["max_per_100g"])
-    over = amounts["amount"] > ceiling
-    if over.any():
-        row = _first_row(over)
-        nutrient = limits.loc[amounts["nutrient_id"].iloc[row - 1]]
-        name = nutrient["name"][:1].lower() + nutrient["name"][1:]
-        raise DataError(
-            path,
-            f"at most {number_text(ceiling.iloc[row - 1])} {nutrient['unit']} of {name} per "
-            f"100 g of food ({nutrient['max_basis']})",
-            row=row,
-            column="amount",
-            found=number_text(amounts["amount"].iloc[row - 1]),
-        )
-    # A blank amount means "not analysed"; a missing row would drop the food from rankings
-    # and coverage without a word.
-    expected = pd.MultiIndex.from_product([tables["foods"]["food_id"], nutrients["nutrient_id"]])
-    present = pd.MultiIndex.from_frame(amounts[["food_id", "nutrient_id"]])
-    missing = ~expected.isin(present)
-    if missing.any():
-        food, nutrient_id = expected[missing][0]
-        raise DataError(
-            path,
-            "a row for every food of foods.csv and every nutrient of nutrients.csv (an empty "
-            "amount says SR28 has no value)",
-            found=f"no row for food {food}, nutrient {nutrient_id}",
-        )
 
 
 DICTIONARY_MARKER = (
-    "<!-- Everything below is generated from datapackage.json by "
-    "`python -m cramplab.data readme`; edit the descriptor, not this text. -->"
+    "<!-- Everything below is generated from datapackage.json and cramplab/data_rules.py by "
+    "`python -m cramplab.data readme`; edit those, not this text. -->"
 )
 
 
 def data_dictionary(package: dict) -> str:
-    """The per-table field reference for data/README.md, written from the descriptor."""
+    """The per-table reference for data/README.md: what each table means (the descriptor's
+    description), the rules the loader enforces on it (cramplab.data_rules), its fields."""
     lines = [DICTIONARY_MARKER, "", "## Tables", ""]
+    lines += [
+        "Each table below says what it means, then the rules the loader enforces on it beyond "
+        "each field's type and constraints (the field table): a row that breaks one is "
+        "refused with a message naming the file, the row, the column to fix and the cells it "
+        "was compared with. For every table:",
+        "",
+        *[f"- {text}" for text in EVERY_TABLE_TEXT],
+        "",
+    ]
     for resource in package["resources"]:
         schema = resource["schema"]
         heading = f"### `{resource['path']}` — {resource['title']}"
         lines += [heading, "", resource["description"], ""]
+        own = RULES.get(resource["name"], [])
+        if own:
+            lines += ["Rules:", ""]
+            lines += [f"- `{rule.column}`: {rule.readme_text}." for rule in own]
+        else:
+            lines += ["Rules: none beyond the field table and those for every table."]
+        lines.append("")
         key = ", ".join(schema.get("primaryKey", []))
         lines += [f"Primary key: {key}.", ""]
         for foreign in schema.get("foreignKeys", []):

@@ -1,0 +1,1241 @@
+"""What each table of data/ means, written as rules that the loader enforces.
+
+datapackage.json says what type each column has; this module says what the values mean
+together: a reference amount is one eating occasion, a share lies between 0 and 100%, a UL
+for total intake is never below the RDA, a row that says the documented rule decided it
+agrees with that rule. RULES maps each resource of datapackage.json to its rules, and one
+engine (first_broken) checks them, so a new table adds its rules as data: a list of Rule.
+
+A rule names the column it blames (the cell a teacher most likely changed), what that cell
+should hold, and a vectorised test marking the rows that break it. The expectation names the
+other cells it was compared with, their values filled in from the row ({column} placeholders,
+or values the test returns); data/README.md lists every rule, written from the same text.
+
+    Rule("kcal_low", "no more than kcal_high ({kcal_high})",
+         lambda t: t.this["kcal_low"] > t.this["kcal_high"])
+
+gives "energy_bands.csv, row 3, column 'kcal_low': expected no more than kcal_high (1400),
+found '1600'". A test returns a boolean Series (True: the row breaks the rule; missing counts
+as False), or Flagged(rows, values) to fill other placeholders or to say what was found, or
+a str for a table-wide finding that no row shows (a row that is missing). `uses` names the
+other tables a rule reads: the loader checks those first, so an error is reported where it
+was made (a reference amount's unit, not the food whose grams it no longer explains).
+
+Every table also keeps the rules for all tables (EVERY_TABLE): no control characters in any
+cell (checked while reading), and source and note cells that cite something a reader can
+look up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from cramplab import diets, units
+
+LIST_SEPARATOR = ";"  # guide_claims.nutrients, guide_claims.foods, foods.leader_for, ...
+# The life stage of the planner's tables that stands for the FDA Daily Values (adults).
+DAILY_VALUES_STAGE = "daily_values"
+
+# Bounds of what is physically possible or plausible, each with the reason the rules quote.
+# Grams per mL of a food: SR28's lightest household measure is freeze-dried chives (0.014 g/mL),
+# its heaviest are syrups and honey (about 1.4-1.5 g/mL).
+DENSITY_G_PER_ML = (0.01, 2.0)
+DENSITY_EXAMPLES = "freeze-dried chives 0.014, honey 1.42"
+MOST_AT_ONCE_G = 1000.0  # a serving or reference amount is one eating occasion
+MOST_REFERENCE_AMOUNT = 500.0  # g or mL: the FDA's largest is 360 mL (beverages)
+MOST_KCAL_PER_G = 9.02  # pure fat, the most energy-dense food in SR28 (beef tallow, fish oils)
+ENERGY_BAND_KCAL = (500, 5000)
+MOST_FISH_SERVING_OZ = 8.0
+MOST_SERVINGS_A_WEEK = 14.0  # two a day
+MOST_OF_ONE_FOOD_A_DAY_G = 5000.0
+MEAN_INTAKE_MOST_DVS = 10  # a population's mean intake below 10 times the Daily Value
+GRAMS_PER_UNIT = {"g": 1.0, "mg": 1e-3, "µg": 1e-6}
+
+# A source or note cell must name something a reader can look up, never this project's files.
+PROJECT_MATERIAL = re.compile(
+    r"facts\.md|\.md\b|\.csv\b|\.ipynb\b|\bdata/|\bnotes/|reference list|UNCONFIRMED",
+    re.IGNORECASE,
+)
+CITATION_COLUMNS = ("source", "note")
+# How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
+STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
+NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
+MAY_CITE_STUDY_AGAINST = {"partly_supported"}
+NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
+RATIO_MEASURES = {"risk ratio", "odds ratio", "sequence ratio"}
+# Life stages are named <group word>_<youngest age>_<oldest age, or plus>.
+GROUP_WORD = {
+    "children": "child", "males": "male", "females": "female", "pregnancy": "pregnancy",
+    "lactation": "lactation",
+}  # fmt: skip
+LIFE_STAGE_AGES = re.compile(r"^[a-z]+_(?P<low>\d+)_(?P<high>\d+|plus)$")
+# reference_amounts.reference_amount opens with the amount and its unit: "240 mL", "1/4 tsp".
+STATED_AMOUNT = re.compile(r"^(?P<amount>\d+(?:\.\d+)?|\d+/\d+)\s+(?P<unit>[A-Za-z]+)\b")
+# A household measure (foods.serving_desc): "1 cup", "1/2 cup, chopped", "1 1/2 cup".
+MEASURE = re.compile(
+    r"^(?P<whole>\d+(?:\.\d+)?)?\s*(?:(?P<num>\d+)/(?P<den>\d+))?\s+(?P<rest>.+)$"
+)
+
+
+def number_text(value: float) -> str:
+    """A number as a person would type it: 150, 0.5, 1000000000."""
+    return np.format_float_positional(float(value), trim="-")
+
+
+def split_list(value) -> list[str]:
+    """'a;b' -> ['a', 'b']; missing -> []."""
+    if not isinstance(value, str):
+        return []
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+EMPTY = "an empty cell"
+
+
+def is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def plain(value) -> str:
+    """A value as a message shows it: 1.95 (not np.float64(1.95)), true, an empty cell."""
+    if is_missing(value):
+        return EMPTY
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return number_text(value)
+    return str(value)
+
+
+class Tables:
+    """The typed tables by name; `this` is the one whose rules are being checked."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], name: str):
+        self._tables, self.name = tables, name
+        self._cache: dict[str, object] = {}
+
+    @property
+    def this(self) -> pd.DataFrame:
+        return self._tables[self.name]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def once(self, key: str, compute: Callable[[], object]):
+        """compute() the first time a rule of this table asks for key, then the same value."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """The rows that break a rule, with values for the message: placeholders of the rule's
+    expectation, and "found" when the cell itself does not show what is wrong (an unknown id
+    inside a list)."""
+
+    rows: pd.Series
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One thing a table means. column: the cell blamed; expected: what it should hold, with
+    {placeholders} for the cells it is compared with; bad: the test (see the module doc);
+    uses: other tables it reads; text: the rule for data/README.md (default: expected with
+    the placeholders' values left out)."""
+
+    column: str
+    expected: str
+    bad: Callable[[Tables], object]
+    uses: tuple[str, ...] = ()
+    text: str | None = None
+
+    @property
+    def readme_text(self) -> str:
+        if self.text is not None:
+            return self.text
+        text = re.sub(r" \([^()]*\{\w+\}[^()]*\)", "", self.expected)
+        return re.sub(r"\{(\w+)\}", r"\1", text)
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first row of a table that breaks one of its rules (row None: no row shows it)."""
+
+    row: int | None
+    column: str
+    expected: str
+    found: str  # as the message shows it
+
+
+def first_broken(name, rules, tables, raw: pd.DataFrame) -> Broken | None:
+    """The first row of table `name` that breaks any of its rules (the first rule listed, when
+    one row breaks several), else the first table-wide finding, else None.
+
+    raw: the table as written (text), for the blamed cell and its neighbours in the message.
+    """
+    context = Tables(tables, name)
+    first = None  # (row index, rule, values)
+    table_wide = None
+    for rule in rules:
+        result = rule.bad(context)
+        if result is None:
+            continue
+        if isinstance(result, str):
+            table_wide = table_wide or (rule, result)
+            continue
+        rows, values = (
+            (result.rows, result.values) if isinstance(result, Flagged) else (result, {})
+        )
+        broken = np.flatnonzero(pd.Series(rows).fillna(False).astype(bool).to_numpy())
+        if broken.size and (first is None or broken[0] < first[0]):
+            first = (int(broken[0]), rule, values)
+    if first is not None:
+        index, rule, values = first
+        shown = {key: plain(_at(value, index)) for key, value in values.items()}
+        cells = _RowText(raw.iloc[index], shown)
+        found = shown.get("found") or _cell_text(raw.iloc[index][rule.column])
+        return Broken(index + 1, rule.column, rule.expected.format_map(cells), found)
+    if table_wide is not None:
+        rule, found = table_wide
+        return Broken(None, rule.column, rule.expected, found)
+    return None
+
+
+def _at(value, index: int):
+    return value.iloc[index] if isinstance(value, pd.Series) else value[index]
+
+
+def _cell_text(text: str) -> str:
+    """The cell as written, quoted; an empty one said in words."""
+    return repr(text) if text.strip() else EMPTY
+
+
+class _RowText(dict):
+    """Placeholder values: those the rule computed, else the row's cells as written."""
+
+    def __init__(self, row: pd.Series, computed: dict):
+        super().__init__(computed)
+        self.row = row
+
+    def __missing__(self, key):
+        text = self.row[key].strip()
+        return text or EMPTY
+
+
+def check_order(names: list[str]) -> list[str]:
+    """Tables in the order their rules are checked: each after the tables its rules use,
+    otherwise in the order given (datapackage.json's)."""
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order or name not in names:
+            return
+        if name in visiting:
+            raise ValueError(f"the rules of table {name!r} use each other in a circle")
+        visiting.add(name)
+        for rule in RULES.get(name, []):
+            for used in rule.uses:
+                if used != name:
+                    visit(used)
+        visiting.discard(name)
+        order.append(name)
+
+    for name in names:
+        visit(name)
+    return order
+
+
+# --- helpers shared by the tables' rules --------------------------------------------------
+
+
+def _positive(column: str, what: str = "a number") -> Rule:
+    return Rule(column, f"{what} above 0", lambda t: t.this[column] <= 0)
+
+
+def _within(column: str, low: float, high: float, expected: str) -> Rule:
+    return Rule(column, expected, lambda t: (t.this[column] < low) | (t.this[column] > high))
+
+
+def _same_unit_as_nutrient(column: str = "unit") -> Rule:
+    def bad(t):
+        unit = t.this["nutrient_id"].map(_by_id(t["nutrients"], "nutrient_id")["unit"])
+        return Flagged(t.this[column] != unit, {"nutrient_unit": unit})
+
+    return Rule(
+        column, "the nutrient's unit in nutrients.csv ({nutrient_unit})", bad, uses=("nutrients",)
+    )
+
+
+def _known_life_stage() -> Rule:
+    def bad(t):
+        stages = set(t["intake_references"]["life_stage"]) | {DAILY_VALUES_STAGE}
+        return ~t.this["life_stage"].isin(stages)
+
+    return Rule(
+        "life_stage",
+        f"a life stage of intake_references.csv, or {DAILY_VALUES_STAGE} for the FDA Daily Values",
+        bad,
+        uses=("intake_references",),
+    )
+
+
+def _every_row_of(target: str, key: str, expected: str) -> Rule:
+    """A table-wide rule: a row for every row of another table (found: the first missing)."""
+
+    def bad(t):
+        present = set(t.this[key])
+        missing = [k for k in t[target][key] if k not in present]
+        return f"no row for {missing[0]}" if missing else None
+
+    return Rule(key, expected, bad, uses=(target,))
+
+
+def _ids_in_list(column: str, target: str, key: str) -> Rule:
+    def bad(t):
+        known = set(t[target][key])
+        unknown = [
+            next((item for item in split_list(value) if item not in known), None)
+            for value in t.this[column]
+        ]
+        found = pd.Series([repr(item) if item else "" for item in unknown], index=t.this.index)
+        return Flagged(found != "", {"found": found})
+
+    return Rule(
+        column,
+        f"ids listed in {target}.csv ({key}), separated by '{LIST_SEPARATOR}'",
+        bad,
+        uses=(target,),
+    )
+
+
+def _by_id(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    return table.set_index(key)
+
+
+def _volume_ml(amount: pd.Series, unit: pd.Series) -> pd.Series:
+    """mL in an amount given in mL, cup, tbsp or tsp; NaN for grams."""
+    per_unit = unit.map(units.ML_PER_UNIT).astype("float64")
+    return amount.astype("float64") * per_unit
+
+
+def measure_ml(description) -> float:
+    """The volume of a household measure as foods.csv writes it ('1/2 cup, chopped'), or NaN
+    for a measure that is not a volume ('1 medium', '3 oz')."""
+    if not isinstance(description, str):
+        return math.nan
+    match = MEASURE.match(description.strip())
+    if match is None or not (match["whole"] or match["num"]):
+        return math.nan
+    count = Fraction(match["whole"] or 0)
+    if match["num"]:
+        count += Fraction(int(match["num"]), int(match["den"]))
+    volume = units.measure_volume_ml(float(count), match["rest"])
+    return math.nan if volume is None else volume
+
+
+# --- every table ---------------------------------------------------------------------------
+
+
+def _cites(column: str) -> Rule:
+    def bad(t):
+        if column not in t.this:
+            return None
+        return t.this[column].fillna("").str.contains(PROJECT_MATERIAL)
+
+    return Rule(column, "a citation a reader can look up, not a project file", bad)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {
+    0x00: "a NUL byte", 0x09: "a tab", 0x0A: "a line break", 0x0D: "a carriage return",
+    0x1B: "an escape character", 0x7F: "a delete character",
+}  # fmt: skip
+CONTROL_EXPECTED = "text without control characters (NUL, escape, tab, line break and the like)"
+EVERY_TABLE = [_cites(column) for column in CITATION_COLUMNS]
+EVERY_TABLE_TEXT = [
+    f"Every cell: {CONTROL_EXPECTED}.",
+    "`source` and `note`, where a table has them: a citation a reader can look up (a "
+    "publication, a regulation, a fact sheet), never a file of this project.",
+]
+
+
+def control_character(text: str) -> str | None:
+    """How a message names the first control character of text, or None."""
+    match = CONTROL_CHARACTERS.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    name = CONTROL_NAMES.get(code, "a control character")
+    return f"{name} (U+{code:04X}) at character {match.start() + 1}"
+
+
+# --- nutrients -----------------------------------------------------------------------------
+
+
+def _most_100g_can_hold(t):
+    table = t.this
+    grams = table["max_per_100g"] * table["unit"].map(GRAMS_PER_UNIT)
+    kcal = table["unit"] == "kcal"
+    return (grams > 100) | (kcal & (table["max_per_100g"] > 902))
+
+
+NUTRIENTS = [
+    _positive("daily_value", "a Daily Value"),
+    _positive("max_per_100g"),
+    Rule(
+        "max_per_100g",
+        "no more than 100 g of food can hold: 100 g of anything, or 902 kcal (pure fat)",
+        _most_100g_can_hold,
+    ),
+    Rule(
+        "deficiency_state",
+        "an empty cell for a nutrient of kind context (energy, water, retinol)",
+        lambda t: (t.this["kind"] == "context") & t.this["deficiency_state"].notna(),
+    ),
+]
+
+
+# --- intake_references ---------------------------------------------------------------------
+
+
+def _stage_ages(t) -> pd.DataFrame:
+    return t.this["life_stage"].str.extract(LIFE_STAGE_AGES)
+
+
+def _age_min_named(t):
+    low = pd.to_numeric(_stage_ages(t)["low"], errors="coerce")
+    return Flagged(low.notna() & (t.this["age_min"] != low), {"named": low})
+
+
+def _age_max_named(t):
+    high = _stage_ages(t)["high"]
+    open_band = high == "plus"
+    named = pd.to_numeric(high.where(~open_band), errors="coerce")
+    ages = t.this["age_max"].astype("float64")
+    wrong = (named.notna() & (ages != named).fillna(True)) | (open_band & ages.notna())
+    shown = high.where(~open_band, "an empty cell, for an open band").fillna("")
+    return Flagged(wrong, {"named": shown})
+
+
+def _ul_below_intake(t):
+    table = t.this
+    total = table["ul_scope"] == "total intake"
+    return total & (table["ul"] < table["amount"])
+
+
+def _rda_and_ai(t):
+    table = t.this
+    kinds = table[table["reference_type"].isin(["RDA", "AI"])]
+    both = kinds.duplicated(["nutrient_id", "life_stage"], keep="first")
+    return both.reindex(table.index, fill_value=False)
+
+
+INTAKE_REFERENCES = [
+    Rule(
+        "group",
+        "the group its life stage names ({life_stage}: child_ children, male_ males, female_ "
+        "females, pregnancy_, lactation_)",
+        lambda t: (
+            ~pd.Series(
+                [
+                    stage.startswith(GROUP_WORD.get(group, "?") + "_")
+                    for stage, group in zip(t.this["life_stage"], t.this["group"], strict=True)
+                ],
+                index=t.this.index,
+            )
+        ),
+        text="the group its life stage names (female_19_30: females)",
+    ),
+    Rule(
+        "age_min",
+        "the youngest age its life stage names ({life_stage}: {named})",
+        _age_min_named,
+        text="the youngest age its life stage names (14 for male_14_18)",
+    ),
+    Rule(
+        "age_max",
+        "the oldest age its life stage names ({life_stage}: {named})",
+        _age_max_named,
+        text="the oldest age its life stage names (18 for male_14_18; empty for male_71_plus)",
+    ),
+    Rule(
+        "age_max",
+        "no lower than age_min ({age_min})",
+        lambda t: t.this["age_min"] > t.this["age_max"],
+    ),
+    _same_unit_as_nutrient(),
+    _positive("amount", "an amount"),
+    _positive("ul", "a UL"),
+    Rule(
+        "ul",
+        "a UL: ul_scope ({ul_scope}) says one is established",
+        lambda t: (t.this["ul_scope"] != "none established") & t.this["ul"].isna(),
+    ),
+    Rule(
+        "ul",
+        "an empty cell: ul_scope ({ul_scope}) says no UL is established",
+        lambda t: (t.this["ul_scope"] == "none established") & t.this["ul"].notna(),
+    ),
+    Rule(
+        "ul",
+        "no lower than the {reference_type} of the same row (amount {amount}): the UL applies "
+        "to total intake",
+        _ul_below_intake,
+        text="a UL that applies to total intake is no lower than the RDA or AI (amount) of the "
+        "same nutrient and life stage",
+    ),
+    Rule(
+        "reference_type",
+        "an RDA or an AI for a nutrient and life stage, not both",
+        _rda_and_ai,
+    ),
+]
+
+
+# --- foods ---------------------------------------------------------------------------------
+
+
+def _racc_columns(t) -> tuple[pd.Series, pd.Series]:
+    categories = _by_id(t["reference_amounts"], "racc_category")
+    foods = t.this
+    return (
+        foods["racc_category"].map(categories["amount"]),
+        foods["racc_category"].map(categories["unit"]),
+    )
+
+
+def _serving_density(t):
+    serving_ml = t.this["serving_desc"].map(measure_ml)
+    density = t.this["serving_g"] / serving_ml
+    low, high = DENSITY_G_PER_ML
+    wrong = (density < low) | (density > high)
+    return Flagged(wrong, {"density": density.round(3)})
+
+
+def _racc_in_grams(t):
+    amount, unit = _racc_columns(t)
+    return Flagged((unit == "g") & (t.this["racc_g"] != amount), {"category_amount": amount})
+
+
+def _racc_density(t):
+    amount, unit = _racc_columns(t)
+    volume = _volume_ml(amount, unit)
+    density = t.this["racc_g"] / volume
+    low, high = DENSITY_G_PER_ML
+    values = {"volume": volume.round(2), "density": density.round(4)}
+    return Flagged((density < low) | (density > high), values)
+
+
+def _racc_from_serving(t):
+    """Where the reference amount is weighed with the serving's own measure, racc_g is the
+    volume times the serving's grams per mL, exactly as the rebuild computes it."""
+    foods = t.this
+    amount, unit = _racc_columns(t)
+    volume = _volume_ml(amount, unit)
+    same_measure = foods["racc_weight_seq"].astype("float64") == foods["weight_seq"]
+    serving_ml = foods["serving_desc"].map(measure_ml)
+    grams = (volume * foods["serving_g"] / serving_ml).round(2)
+    wrong = same_measure & grams.notna() & ((foods["racc_g"] - grams).abs() > 0.005 + 1e-9)
+    return Flagged(wrong, {"grams": grams, "volume": volume.round(2)})
+
+
+FOODS = [
+    _within(
+        "serving_g",
+        1e-9,
+        MOST_AT_ONCE_G,
+        f"a serving above 0 g and at most {number_text(MOST_AT_ONCE_G)} g (one eating occasion)",
+    ),
+    Rule(
+        "serving_g",
+        "grams that give a density of 0.01-2 g per mL to its volume ({serving_desc}: "
+        "{density} g per mL; " + DENSITY_EXAMPLES + ")",
+        _serving_density,
+        text="a serving measured by volume (serving_desc) weighs 0.01-2 g per mL ("
+        + DENSITY_EXAMPLES
+        + ")",
+    ),
+    Rule(
+        "guide_term",
+        "the guide's own word for the food, since guide_named is true",
+        lambda t: t.this["guide_named"] & t.this["guide_term"].isna(),
+    ),
+    Rule(
+        "guide_term",
+        "an empty cell, since guide_named is false",
+        lambda t: ~t.this["guide_named"] & t.this["guide_term"].notna(),
+    ),
+    _ids_in_list("leader_for", "nutrients", "nutrient_id"),
+    Rule(
+        "racc_g",
+        "the category's amount in grams (reference_amounts.amount, unit g: {category_amount})",
+        _racc_in_grams,
+        uses=("reference_amounts",),
+    ),
+    Rule(
+        "racc_weight_seq",
+        "no household measure for a reference amount given in grams",
+        lambda t: (_racc_columns(t)[1] == "g") & t.this["racc_weight_seq"].notna(),
+        uses=("reference_amounts",),
+    ),
+    Rule(
+        "racc_g",
+        "the reference amount in grams, converted with the racc_weight_seq measure",
+        lambda t: (
+            (_racc_columns(t)[1] != "g")
+            & t.this["racc_weight_seq"].notna()
+            & t.this["racc_g"].isna()
+        ),
+        uses=("reference_amounts",),
+    ),
+    Rule(
+        "racc_g",
+        "a racc_weight_seq saying which SR28 measure converts the volume to grams",
+        lambda t: (
+            (_racc_columns(t)[1] != "g")
+            & t.this["racc_weight_seq"].isna()
+            & t.this["racc_g"].notna()
+        ),
+        uses=("reference_amounts",),
+    ),
+    _within(
+        "racc_g",
+        1e-9,
+        MOST_AT_ONCE_G,
+        f"a reference amount above 0 g and at most {number_text(MOST_AT_ONCE_G)} g",
+    ),
+    Rule(
+        "racc_g",
+        "{volume} mL weighed as the serving weighs ({serving_desc} = {serving_g} g): {grams} g",
+        _racc_from_serving,
+        uses=("reference_amounts",),
+        text="when racc_weight_seq is the serving's own measure (weight_seq) and that measure "
+        "is a volume, exactly the reference amount's mL times the serving's grams per mL, "
+        "rounded to 0.01 g",
+    ),
+    Rule(
+        "racc_g",
+        "grams that put {volume} mL at 0.01-2 g per mL (this is {density} g per mL; "
+        + DENSITY_EXAMPLES
+        + ")",
+        _racc_density,
+        uses=("reference_amounts",),
+        text="a reference amount given as a volume weighs 0.01-2 g per mL ("
+        + DENSITY_EXAMPLES
+        + ")",
+    ),
+    Rule(
+        "racc_note",
+        "why the reference amount cannot be weighed, since racc_g is empty",
+        lambda t: t.this["racc_g"].isna() & t.this["racc_note"].isna(),
+    ),
+    _within(
+        "label_serving_g",
+        1e-9,
+        MOST_AT_ONCE_G,
+        f"a label serving above 0 g and at most {number_text(MOST_AT_ONCE_G)} g",
+    ),
+]
+
+
+# --- food_nutrients ------------------------------------------------------------------------
+
+
+def _above_nutrient_limit(t):
+    amounts = t.this
+    limits = _by_id(t["nutrients"], "nutrient_id")
+    nutrient = amounts["nutrient_id"]
+    name = limits["name"].str[:1].str.lower() + limits["name"].str[1:]
+    ceiling = nutrient.map(limits["max_per_100g"])
+    values = {
+        "limit": ceiling,
+        "unit": nutrient.map(limits["unit"]),
+        "name": nutrient.map(name),
+        "basis": nutrient.map(limits["max_basis"]),
+    }
+    return Flagged(amounts["amount"] > ceiling, values)
+
+
+def _energy_beyond_fat(t):
+    amounts = t.this
+    water_rows = amounts[amounts["nutrient_id"] == "water"]
+    water = amounts["food_id"].map(water_rows.set_index("food_id")["amount"])
+    row = amounts["food_id"].map(pd.Series(water_rows.index + 1, index=water_rows["food_id"]))
+    most = (MOST_KCAL_PER_G * (100 - water) + 1).round(0)
+    # A water amount above 100 g is its own row's error, reported there.
+    energy = (amounts["nutrient_id"] == "energy") & (water <= 100)
+    return Flagged(energy & (amounts["amount"] > most), {"water": water, "row": row, "most": most})
+
+
+def _every_food_and_nutrient(t):
+    expected = pd.MultiIndex.from_product([t["foods"]["food_id"], t["nutrients"]["nutrient_id"]])
+    present = pd.MultiIndex.from_frame(t.this[["food_id", "nutrient_id"]])
+    missing = ~expected.isin(present)
+    if not missing.any():
+        return None
+    food, nutrient = expected[missing][0]
+    return f"no row for food {food}, nutrient {nutrient}"
+
+
+FOOD_NUTRIENTS = [
+    Rule(
+        "amount",
+        "at most {limit} {unit} of {name} per 100 g of food ({basis})",
+        _above_nutrient_limit,
+        uses=("nutrients",),
+        text="at most the nutrient's max_per_100g (nutrients.csv), with its max_basis",
+    ),
+    Rule(
+        "amount",
+        f"energy of at most {number_text(MOST_KCAL_PER_G)} kcal for each gram that is not water "
+        "(water {water} g in row {row}: at most {most} kcal; pure fat gives 9.02 kcal a gram)",
+        _energy_beyond_fat,
+        text=f"energy at most {number_text(MOST_KCAL_PER_G)} kcal for each gram of the food "
+        "that is not water, plus 1 kcal for rounding (pure fat, the most energy-dense food, "
+        "gives 9.02 kcal a gram in SR28)",
+    ),
+    Rule(
+        "amount",
+        "a row for every food of foods.csv and every nutrient of nutrients.csv (an empty "
+        "amount says SR28 has no value)",
+        _every_food_and_nutrient,
+        uses=("foods", "nutrients"),
+    ),
+]
+
+
+# --- reference_amounts ---------------------------------------------------------------------
+
+
+def _stated(t) -> pd.DataFrame:
+    return t.this["reference_amount"].str.extract(STATED_AMOUNT)
+
+
+def _stated_amount(t):
+    stated = _stated(t)["amount"].map(lambda s: float(Fraction(s)), na_action="ignore")
+    return Flagged(stated.notna() & (t.this["amount"] != stated), {"stated": stated})
+
+
+def _reference_size(t):
+    """The reference amount in grams, or in mL once a household measure is converted."""
+    table = t.this
+    grams = table["unit"] == "g"
+    size = table["amount"].where(grams, _volume_ml(table["amount"], table["unit"]))
+    values = {"size": size.round(1), "size_unit": table["unit"].where(grams, "mL")}
+    return Flagged(size > MOST_REFERENCE_AMOUNT, values)
+
+
+REFERENCE_AMOUNTS = [
+    # What the regulation says comes first: an amount or unit that disagrees with it is the
+    # cell that changed.
+    Rule(
+        "reference_amount",
+        "the regulation's words, opening with the amount and its unit (240 mL, 1/4 tsp)",
+        lambda t: _stated(t)["amount"].isna(),
+    ),
+    Rule(
+        "amount",
+        "the amount reference_amount states ({reference_amount}): {stated}",
+        _stated_amount,
+    ),
+    Rule(
+        "unit",
+        "the unit reference_amount states ({reference_amount})",
+        lambda t: _stated(t)["unit"].notna() & (t.this["unit"] != _stated(t)["unit"]),
+    ),
+    _positive("amount", "a reference amount"),
+    Rule(
+        "amount",
+        f"at most {number_text(MOST_REFERENCE_AMOUNT)} g or mL, one eating occasion (this is "
+        "{size} {size_unit})",
+        _reference_size,
+        text=f"at most {number_text(MOST_REFERENCE_AMOUNT)} g, or "
+        f"{number_text(MOST_REFERENCE_AMOUNT)} mL once a household measure is converted (one "
+        "eating occasion: the FDA's largest is 360 mL, for beverages)",
+    ),
+    Rule(
+        "source",
+        "the regulation (21 CFR 101.12, 9 CFR 317.312 or 9 CFR 381.412) and its table",
+        lambda t: ~t.this["source"].str.contains(r"\d+ CFR \d+\.\d+"),
+    ),
+]
+
+
+# --- calcium_absorption --------------------------------------------------------------------
+
+
+def _no_calcium(t):
+    amounts = t["food_nutrients"]
+    calcium = amounts[amounts["nutrient_id"] == "calcium"].set_index("food_id")["amount"]
+    amount = t.this["food_id"].map(calcium)
+    return Flagged(amount <= 0, {"calcium": amount})
+
+
+def _fraction(column: str) -> Rule:
+    return Rule(
+        column,
+        "a fraction above 0 and no more than 1 (30% is 0.3)",
+        lambda t: (t.this[column] <= 0) | (t.this[column] > 1),
+    )
+
+
+CALCIUM_ABSORPTION = [
+    _fraction("fraction"),
+    _fraction("milk_fraction"),
+    _positive("calcium_load_mg", "a calcium load"),
+    Rule(
+        "food_id",
+        "a food with calcium (food_nutrients.csv gives it {calcium} mg per 100 g)",
+        _no_calcium,
+        uses=("food_nutrients",),
+        text="a food with some calcium in food_nutrients.csv",
+    ),
+]
+
+
+# --- the evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ------
+
+
+def _evidence_against_rules(verdict: str) -> list[Rule]:
+    def cited(t):
+        table = t.this
+        ids = table["evidence_against"].map(split_list)
+        named = [
+            bool(found) and all(STUDY_ID.fullmatch(i) and i in source for i in found)
+            for found, source in zip(ids, table["source"].fillna(""), strict=True)
+        ]
+        return table["evidence_against"].notna() & ~pd.Series(named, index=table.index)
+
+    return [
+        Rule(
+            "evidence_against",
+            f"the study against the claim for a {verdict} of contradicted or mixed",
+            lambda t: (
+                t.this[verdict].isin(NEEDS_STUDY_AGAINST) & t.this["evidence_against"].isna()
+            ),
+        ),
+        Rule(
+            "evidence_against",
+            f"no study against for this {verdict} (only contradicted, mixed or partly_supported "
+            "cite one)",
+            lambda t: (
+                ~t.this[verdict].isin(NEEDS_STUDY_AGAINST | MAY_CITE_STUDY_AGAINST)
+                & t.this["evidence_against"].notna()
+            ),
+        ),
+        Rule(
+            "evidence_against",
+            "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in "
+            "source",
+            cited,
+        ),
+    ]
+
+
+def _by_evidence(t) -> pd.Series:
+    return t.this["check_against"] == "evidence"
+
+
+GUIDE_CLAIMS = [
+    _ids_in_list("nutrients", "nutrients", "nutrient_id"),
+    _ids_in_list("foods", "foods", "food_id"),
+    Rule(
+        "evidence_verdict",
+        "a verdict for a claim checked against evidence",
+        lambda t: _by_evidence(t) & t.this["evidence_verdict"].isna(),
+    ),
+    Rule(
+        "evidence_verdict",
+        "no typed verdict for a claim checked against data (the notebooks compute it)",
+        lambda t: ~_by_evidence(t) & t.this["evidence_verdict"].notna(),
+    ),
+    Rule(
+        "claimed_level",
+        "the level a claim checked against data implies (excellent source or good source)",
+        lambda t: ~_by_evidence(t) & t.this["claimed_level"].isna(),
+    ),
+    Rule(
+        "claimed_level",
+        "no claimed level for a claim checked against evidence",
+        lambda t: _by_evidence(t) & t.this["claimed_level"].notna(),
+    ),
+    Rule(
+        "foods",
+        "foods and nutrients for a claim checked against data",
+        lambda t: ~_by_evidence(t) & (t.this["foods"].isna() | t.this["nutrients"].isna()),
+    ),
+    *_evidence_against_rules("evidence_verdict"),
+    Rule(
+        "certainty",
+        "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed or "
+        "contradicted",
+        lambda t: t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].isna(),
+    ),
+    Rule(
+        "certainty",
+        "no certainty for this verdict (partly supported claims rate each part in the summary; "
+        "no_evidence_found and not_assessed have nothing to rate)",
+        lambda t: ~t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].notna(),
+    ),
+]
+
+
+def _study_numbers(t) -> pd.DataFrame:
+    return t.this[["estimate", "ci_low", "ci_high"]]
+
+
+CLAIM_STUDIES = [
+    Rule(
+        "claim_id",
+        "a claim checked against evidence (data claims cite no studies)",
+        lambda t: (
+            t.this["claim_id"].map(_by_id(t["guide_claims"], "claim_id")["check_against"])
+            == "data"
+        ),
+        uses=("guide_claims",),
+    ),
+    Rule(
+        "estimate",
+        "a measure, an estimate and both ends of its interval, or none of them",
+        lambda t: (
+            _study_numbers(t).notna().any(axis=1)
+            & (_study_numbers(t).isna().any(axis=1) | t.this["measure"].isna())
+        ),
+    ),
+    Rule(
+        "estimate",
+        "a ratio above 0 (measure {measure})",
+        lambda t: t.this["measure"].isin(RATIO_MEASURES) & (t.this["estimate"] <= 0),
+    ),
+    Rule(
+        "ci_low",
+        "a ratio above 0 (measure {measure})",
+        lambda t: t.this["measure"].isin(RATIO_MEASURES) & (t.this["ci_low"] <= 0),
+    ),
+    Rule(
+        "estimate",
+        "no lower than ci_low ({ci_low})",
+        lambda t: t.this["estimate"] < t.this["ci_low"],
+    ),
+    Rule(
+        "estimate",
+        "no higher than ci_high ({ci_high})",
+        lambda t: t.this["estimate"] > t.this["ci_high"],
+    ),
+]
+
+
+# --- the planner's tables ------------------------------------------------------------------
+
+
+def _rule_attributes(t) -> pd.DataFrame:
+    """What the documented rule of cramplab.diets gives each row's food (worked out once)."""
+
+    def decide():
+        foods = _by_id(t["foods"], "food_id")
+        ids = t.this["food_id"]
+        return diets.attributes(ids.map(foods["usda_description"]), ids.map(foods["food_group"]))
+
+    return t.once("rule_attributes", decide)
+
+
+def _disagrees_with_rule(column: str):
+    def bad(t):
+        decided = _rule_attributes(t)
+        said = decided[column].astype(object).where(decided[column].notna(), None)
+        if column in diets.ATTRIBUTES:
+            differs = t.this[column].astype(bool) != decided[column].astype(bool)
+        else:
+            differs = t.this[column].astype(object).fillna("") != said.fillna("")
+        values = {"rule_says": said, "rule_reason": decided["reason"]}
+        return Flagged((t.this["decided_by"] == "rule") & differs, values)
+
+    return bad
+
+
+RULE_TEXT = (
+    "what the documented rule of cramplab.diets gives from the food's SR28 description and "
+    "group, when decided_by is rule"
+)
+OR_MANUAL = "where the rule is wrong, write decided_by manual and the reason"
+
+FOOD_ATTRIBUTES = [
+    _every_row_of("foods", "food_id", "a row for every food of foods.csv"),
+    Rule(
+        "fish_advice",
+        "no fish advice for a food without fish (fish_shellfish false)",
+        lambda t: t.this["fish_advice"].notna() & ~t.this["fish_shellfish"],
+    ),
+    *[
+        Rule(
+            column,
+            "{rule_says}, as the documented rule of cramplab.diets decides ({rule_reason}), "
+            f"since decided_by is rule; {OR_MANUAL}",
+            _disagrees_with_rule(column),
+            uses=("foods",),
+            text=RULE_TEXT,
+        )
+        for column in (*diets.ATTRIBUTES, "fish_advice")
+    ],
+    Rule(
+        "reason",
+        "the documented rule's own reason ({rule_says}), since decided_by is rule; " + OR_MANUAL,
+        _disagrees_with_rule("reason"),
+        uses=("foods",),
+        text="the documented rule's own reason, when decided_by is rule",
+    ),
+    Rule(
+        "reason",
+        "the curator's reason, starting 'manual:', since decided_by is manual",
+        lambda t: (t.this["decided_by"] == "manual") & ~t.this["reason"].str.startswith("manual:"),
+    ),
+]
+
+
+def _groups_twice(t):
+    seen: set[str] = set()
+    repeated = []
+    for value in t.this["sr28_groups"]:
+        groups = split_list(value)
+        repeated.append(next((repr(g) for g in groups if g in seen), ""))
+        seen.update(groups)
+    found = pd.Series(repeated, index=t.this.index)
+    return Flagged(found != "", {"found": found})
+
+
+PORTION_CATEGORIES = [
+    Rule("sr28_groups", "each SR28 food group in one category only", _groups_twice),
+    Rule(
+        "max_g",
+        "the most grams a day for foods of the SR28 groups in sr28_groups",
+        lambda t: t.this["sr28_groups"].notna() & t.this["max_g"].isna(),
+    ),
+    Rule(
+        "max_g",
+        "an empty cell, since sr28_groups names no SR28 group",
+        lambda t: t.this["sr28_groups"].isna() & t.this["max_g"].notna(),
+    ),
+    _within(
+        "max_g",
+        0,
+        MOST_OF_ONE_FOOD_A_DAY_G,
+        f"at most {number_text(MOST_OF_ONE_FOOD_A_DAY_G)} g a day (0 leaves the groups out)",
+    ),
+]
+
+
+def _cap_too_large(t):
+    grams = t.this["portion_g"] * t.this["max_portions"]
+    return Flagged(grams > MOST_OF_ONE_FOOD_A_DAY_G, {"grams": grams.round(1)})
+
+
+PORTION_CAPS = [
+    _every_row_of("foods", "food_id", "a row for every food of foods.csv"),
+    _within(
+        "portion_g",
+        1e-9,
+        MOST_AT_ONCE_G,
+        f"a portion above 0 g and at most {number_text(MOST_AT_ONCE_G)} g",
+    ),
+    Rule(
+        "max_portions",
+        "a whole or half number of portions, at least a half (the planner counts half portions)",
+        lambda t: (t.this["max_portions"] < 0.5) | (t.this["max_portions"] * 2 % 1 != 0),
+    ),
+    Rule(
+        "max_portions",
+        f"a cap of at most {number_text(MOST_OF_ONE_FOOD_A_DAY_G)} g a day (this is {{grams}} g "
+        "at portion_g {portion_g})",
+        _cap_too_large,
+        text=f"max_portions times portion_g is at most {number_text(MOST_OF_ONE_FOOD_A_DAY_G)} g "
+        "a day",
+    ),
+]
+
+
+def _uncovered_stage(t):
+    stages = sorted(set(t["intake_references"]["life_stage"]) - set(t.this["life_stage"]))
+    return f"none for {stages[0]}" if stages else None
+
+
+ENERGY_BANDS = [
+    _known_life_stage(),
+    Rule(
+        "life_stage",
+        "an energy band for every life stage of intake_references.csv",
+        _uncovered_stage,
+        uses=("intake_references",),
+    ),
+    *[
+        _within(
+            column,
+            *ENERGY_BAND_KCAL,
+            f"kcal a day between {ENERGY_BAND_KCAL[0]} and {ENERGY_BAND_KCAL[1]}",
+        )
+        for column in ("kcal_low", "kcal_high")
+    ],
+    Rule(
+        "kcal_low",
+        "no more than kcal_high ({kcal_high})",
+        lambda t: t.this["kcal_low"] > t.this["kcal_high"],
+    ),
+    _within("portion_scale", 1e-9, 1, "a share of the adult portion caps above 0 and at most 1"),
+]
+
+FISH_ADVICE = [
+    _known_life_stage(),
+    _within(
+        "serving_oz",
+        1e-9,
+        MOST_FISH_SERVING_OZ,
+        f"a serving above 0 oz and at most {number_text(MOST_FISH_SERVING_OZ)} oz",
+    ),
+    *[
+        _within(
+            column,
+            1e-9,
+            MOST_SERVINGS_A_WEEK,
+            f"servings a week above 0 and at most {number_text(MOST_SERVINGS_A_WEEK)}",
+        )
+        for column in ("best_choice_servings", "good_choice_servings")
+    ],
+    Rule(
+        "good_choice_servings",
+        "no more than best_choice_servings ({best_choice_servings}): Good Choices are to be "
+        "eaten less often than Best Choices",
+        lambda t: t.this["good_choice_servings"] > t.this["best_choice_servings"],
+    ),
+]
+
+
+def _upper_limit_below_intake(t):
+    limits = t.this
+    intakes = t["intake_references"]
+    kinds = intakes[intakes["reference_type"].isin(["RDA", "AI"])]
+    target = kinds.set_index(["nutrient_id", "life_stage"])
+    keys = pd.MultiIndex.from_frame(limits[["nutrient_id", "life_stage"]])
+    amount = pd.Series(target["amount"].reindex(keys).to_numpy(), index=limits.index)
+    kind = pd.Series(target["reference_type"].reindex(keys).to_numpy(), index=limits.index)
+    total = limits["ul_scope"] == "total intake"
+    return Flagged(total & (limits["ul"] < amount), {"amount": amount, "kind": kind})
+
+
+UPPER_LIMITS = [
+    _known_life_stage(),
+    _same_unit_as_nutrient(),
+    _positive("ul", "a UL"),
+    Rule(
+        "ul",
+        "no lower than the {kind} in intake_references.csv for the same nutrient and life stage "
+        "({amount}): the UL applies to total intake",
+        _upper_limit_below_intake,
+        uses=("intake_references",),
+        text="a UL that applies to total intake is no lower than the RDA or AI in "
+        "intake_references.csv for the same nutrient and life stage",
+    ),
+]
+
+
+def _has_reference(kind: str):
+    def bad(t):
+        intakes = t["intake_references"]
+        with_kind = set(intakes.loc[intakes["reference_type"] == kind, "nutrient_id"])
+        return (t.this["measure"] == MEASURE_NEEDS[kind]) & ~t.this["nutrient_id"].isin(with_kind)
+
+    return bad
+
+
+MEASURE_NEEDS = {"RDA": "share_below_ear", "CDRR": "share_above_cdrr"}
+
+
+def _mean_too_high(t):
+    dv = t.this["nutrient_id"].map(_by_id(t["nutrients"], "nutrient_id")["daily_value"])
+    mean = t.this["measure"] == "mean_intake"
+    return Flagged(mean & (t.this["value"] >= MEAN_INTAKE_MOST_DVS * dv), {"dv": dv})
+
+
+POPULATION_INTAKES = [
+    Rule(
+        "unit",
+        "% for a share, the nutrient's unit ({nutrient_unit}) for a mean",
+        lambda t: Flagged(
+            ((t.this["measure"] == "mean_intake") & (t.this["unit"] != _unit_of_nutrient(t)))
+            | ((t.this["measure"] != "mean_intake") & (t.this["unit"] != "%")),
+            {"nutrient_unit": _unit_of_nutrient(t)},
+        ),
+        uses=("nutrients",),
+    ),
+    Rule(
+        "value",
+        "a share between 0 and 100 (unit %)",
+        lambda t: (t.this["unit"] == "%") & (t.this["value"] > 100),
+    ),
+    Rule(
+        "value",
+        "a mean intake above 0",
+        lambda t: (t.this["measure"] == "mean_intake") & (t.this["value"] <= 0),
+    ),
+    Rule(
+        "value",
+        f"a mean intake below {MEAN_INTAKE_MOST_DVS} times the nutrient's Daily Value ({{dv}})",
+        _mean_too_high,
+        uses=("nutrients",),
+    ),
+    Rule(
+        "measure",
+        "a measure the nutrient has: share_below_ear needs an EAR, which only a nutrient with "
+        "an RDA in intake_references.csv has (an AI has none)",
+        _has_reference("RDA"),
+        uses=("intake_references",),
+    ),
+    Rule(
+        "measure",
+        "a measure the nutrient has: share_above_cdrr needs a CDRR in intake_references.csv",
+        _has_reference("CDRR"),
+        uses=("intake_references",),
+    ),
+]
+
+
+def _unit_of_nutrient(t) -> pd.Series:
+    return t.this["nutrient_id"].map(_by_id(t["nutrients"], "nutrient_id")["unit"])
+
+
+# Every table of datapackage.json, with its rules (an empty list: nothing beyond the schema and
+# EVERY_TABLE). A test checks that each resource has an entry.
+RULES: dict[str, list[Rule]] = {
+    "nutrients": NUTRIENTS,
+    "intake_references": INTAKE_REFERENCES,
+    "foods": FOODS,
+    "food_nutrients": FOOD_NUTRIENTS,
+    "reference_amounts": REFERENCE_AMOUNTS,
+    "calcium_absorption": CALCIUM_ABSORPTION,
+    "symptoms": [],
+    "nutrient_symptoms": _evidence_against_rules("evidence_grade"),
+    "guide_claims": GUIDE_CLAIMS,
+    "claim_studies": CLAIM_STUDIES,
+    "cramp_factors": _evidence_against_rules("evidence_grade"),
+    "supplement_cautions": [],
+    "food_attributes": FOOD_ATTRIBUTES,
+    "portion_categories": PORTION_CATEGORIES,
+    "portion_caps": PORTION_CAPS,
+    "energy_bands": ENERGY_BANDS,
+    "fish_advice": FISH_ADVICE,
+    "upper_limits": UPPER_LIMITS,
+    "population_intakes": POPULATION_INTAKES,
+}
+
+
+def rules_for(name: str) -> list[Rule]:
+    """A table's own rules, then those of every table."""
+    return [*RULES.get(name, []), *EVERY_TABLE]
