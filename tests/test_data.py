@@ -428,7 +428,7 @@ BROKEN_RULES = {
     ),
     "a limit of 0 per 100 g": (
         set_cell("nutrients.csv", 2, "max_per_100g", "0"),
-        "nutrients.csv, row 2, column 'max_per_100g': expected a number above 0, found '0'",
+        "nutrients.csv, row 2, column 'max_per_100g': expected a limit above 0, found '0'",
     ),
     "more water than 100 g can hold": (
         set_cell(
@@ -438,8 +438,8 @@ BROKEN_RULES = {
             "150",
         ),
         f"nutrients.csv, row {first_row('nutrients.csv', 'nutrient_id', 'water')}, column "
-        "'max_per_100g': expected no more than 100 g of food can hold: 100 g of anything, or "
-        "902 kcal (pure fat), found '150'",
+        "'max_per_100g': expected at most what 100 g of food can hold: 100 g of a nutrient in "
+        "g, mg or µg, 902 kcal of energy (pure fat), found '150'",
     ),
     "a deficiency state for energy": (
         set_cell(
@@ -456,19 +456,22 @@ BROKEN_RULES = {
     "a group its life stage does not name": (
         set_cell("intake_references.csv", MAGNESIUM_CHILD, "group", "males"),
         f"intake_references.csv, row {MAGNESIUM_CHILD}, column 'group': expected the group its "
-        "life stage names (child_1_3: child_ children, male_ males, female_ females, "
-        "pregnancy_, lactation_), found 'males'",
+        "life stage names (children, for child_1_3), found 'males'",
     ),
     "age band upside down (age_min changed)": (
         set_cell("intake_references.csv", MAGNESIUM_MALE_9, "age_min", "14"),
         f"intake_references.csv, row {MAGNESIUM_MALE_9}, column 'age_min': expected the "
-        "youngest age its life stage names (male_9_13: 9), found '14'",
+        "youngest age its life stage names (9, for male_9_13), found '14'",
+    ),
+    "an oldest age its life stage does not name": (
+        set_cell("intake_references.csv", MAGNESIUM_MALE_9, "age_max", "14"),
+        f"intake_references.csv, row {MAGNESIUM_MALE_9}, column 'age_max': expected the oldest "
+        "age its life stage names (13, for male_9_13), found '14'",
     ),
     "an oldest age for the open band 71+": (
         set_cell("intake_references.csv", MAGNESIUM_MALE_71, "age_max", "120"),
-        f"intake_references.csv, row {MAGNESIUM_MALE_71}, column 'age_max': expected the "
-        "oldest age its life stage names (male_71_plus: an empty cell, for an open band), "
-        "found '120'",
+        f"intake_references.csv, row {MAGNESIUM_MALE_71}, column 'age_max': expected an "
+        "empty cell: male_71_plus is an open band, found '120'",
     ),
     "age band upside down in a life stage without ages in its name": (
         set_cells(
@@ -513,7 +516,9 @@ BROKEN_RULES = {
     "an RDA beside an AI": (
         set_cell("intake_references.csv", SODIUM_CDRR, "reference_type", "RDA"),
         f"intake_references.csv, row {SODIUM_CDRR}, column 'reference_type': expected an RDA "
-        "or an AI for a nutrient and life stage, not both, found 'RDA'",
+        "or an AI for a nutrient and life stage, not both (row "
+        f"{row_of('intake_references.csv', nutrient_id='sodium', life_stage=cell('intake_references.csv', SODIUM_CDRR, 'life_stage'), reference_type='AI')} "
+        "gives the AI), found 'RDA'",
     ),
     # foods
     "a serving of 0 g": (
@@ -569,8 +574,9 @@ BROKEN_RULES = {
     ),
     "volume RACC without the measure that converts it": (
         set_cell("foods.csv", MILK, "racc_weight_seq", ""),
-        f"foods.csv, row {MILK}, column 'racc_g': expected a racc_weight_seq saying which SR28 "
-        "measure converts the volume to grams, found '247.52'",
+        f"foods.csv, row {MILK}, column 'racc_weight_seq': expected the SR28 measure that "
+        "converts the reference amount's volume to grams (racc_g is 247.52), found an empty "
+        "cell",
     ),
     "a reference amount of 0 g of milk": (
         set_cell("foods.csv", MILK, "racc_g", "0"),
@@ -719,33 +725,40 @@ BROKEN_RULES = {
     ),
     "typed verdict on a data claim": (
         set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
-        f"guide_claims.csv, row {CLAIM}, column 'evidence_verdict': expected no typed verdict "
-        "for a claim checked against data (the notebooks compute it), found 'supported'",
+        f"guide_claims.csv, row {CLAIM}, column 'evidence_verdict': expected an empty cell, "
+        "since check_against is data (the notebooks compute the verdict), found 'supported'",
     ),
     "an evidence claim without a verdict": (
         set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", ""),
-        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_verdict': expected a verdict for a "
-        "claim checked against evidence, found an empty cell",
+        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_verdict': expected a verdict, since "
+        "check_against is evidence, found an empty cell",
     ),
     "data claim without its level": (
         set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
-        f"guide_claims.csv, row {CLAIM}, column 'claimed_level': expected the level a claim "
-        "checked against data implies (excellent source or good source), found an empty cell",
+        f"guide_claims.csv, row {CLAIM}, column 'claimed_level': expected the level the claim "
+        "implies (excellent source or good source), since check_against is data, found an "
+        "empty cell",
     ),
     "a level for an evidence claim": (
         set_cell("guide_claims.csv", SUPPORTED, "claimed_level", "good source"),
-        f"guide_claims.csv, row {SUPPORTED}, column 'claimed_level': expected no claimed level "
-        "for a claim checked against evidence, found 'good source'",
+        f"guide_claims.csv, row {SUPPORTED}, column 'claimed_level': expected an empty cell, "
+        "since check_against is evidence, found 'good source'",
+    ),
+    "a data claim without its nutrients": (
+        set_cell("guide_claims.csv", CLAIM, "nutrients", ""),
+        f"guide_claims.csv, row {CLAIM}, column 'nutrients': expected the nutrients the claim "
+        "names, since check_against is data, found an empty cell",
     ),
     "a data claim without its foods": (
         set_cell("guide_claims.csv", CLAIM, "foods", ""),
-        f"guide_claims.csv, row {CLAIM}, column 'foods': expected foods and nutrients for a "
-        "claim checked against data, found an empty cell",
+        f"guide_claims.csv, row {CLAIM}, column 'foods': expected the foods the claim names, "
+        "since check_against is data, found an empty cell",
     ),
     "contradicted without a study against": (
         set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", ""),
         f"guide_claims.csv, row {CONTRADICTED}, column 'evidence_against': expected the study "
-        "against the claim for a evidence_verdict of contradicted or mixed, found an empty cell",
+        "against the claim (its DOI or PMID), since evidence_verdict is contradicted, found an "
+        "empty cell",
     ),
     "a study against that the source does not cite": (
         set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "PMID 12345"),
@@ -761,21 +774,21 @@ BROKEN_RULES = {
     ),
     "a study against for a supported claim": (
         set_cell("guide_claims.csv", SUPPORTED, "evidence_against", "PMID 22963024"),
-        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_against': expected no study "
-        "against for this evidence_verdict (only contradicted, mixed or partly_supported cite "
-        "one), found 'PMID 22963024'",
+        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_against': expected an empty cell, "
+        "since evidence_verdict is supported (only contradicted, mixed or partly_supported cite "
+        "a study against), found 'PMID 22963024'",
     ),
     "supported without a certainty": (
         set_cell("guide_claims.csv", SUPPORTED, "certainty", ""),
         f"guide_claims.csv, row {SUPPORTED}, column 'certainty': expected a certainty (high, "
-        "moderate, low or very_low) for a verdict of supported, mixed or contradicted, found "
-        "an empty cell",
+        "moderate, low or very_low), since evidence_verdict is supported, found an empty cell",
     ),
     "a certainty for a claim not assessed": (
         set_cell("guide_claims.csv", NOT_ASSESSED, "certainty", "low"),
-        f"guide_claims.csv, row {NOT_ASSESSED}, column 'certainty': expected no certainty for "
-        "this verdict (partly supported claims rate each part in the summary; "
-        "no_evidence_found and not_assessed have nothing to rate), found 'low'",
+        f"guide_claims.csv, row {NOT_ASSESSED}, column 'certainty': expected an empty cell, "
+        "since evidence_verdict is not_assessed (partly supported claims rate each part in the "
+        "summary; no_evidence_found, not_assessed and data claims have nothing to rate), found "
+        "'low'",
     ),
     "an unknown verdict word": (
         set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", "unsupported"),
@@ -787,14 +800,14 @@ BROKEN_RULES = {
     "a contradicted link without a study against": (
         set_cell("nutrient_symptoms.csv", CONTRADICTED_LINK, "evidence_against", ""),
         f"nutrient_symptoms.csv, row {CONTRADICTED_LINK}, column 'evidence_against': expected the "
-        "study against the claim for a evidence_grade of contradicted or mixed, found an "
-        "empty cell",
+        "study against the claim (its DOI or PMID), since evidence_grade is contradicted, "
+        "found an empty cell",
     ),
     "a study against for an established link": (
         set_cell("nutrient_symptoms.csv", 1, "evidence_against", "PMID 22963024"),
-        "nutrient_symptoms.csv, row 1, column 'evidence_against': expected no study against for "
-        "this evidence_grade (only contradicted, mixed or partly_supported cite one), found "
-        "'PMID 22963024'",
+        "nutrient_symptoms.csv, row 1, column 'evidence_against': expected an empty cell, since "
+        "evidence_grade is established (only contradicted, mixed or partly_supported cite a "
+        "study against), found 'PMID 22963024'",
     ),
     "a link's study against named in words": (
         set_cell("nutrient_symptoms.csv", CONTRADICTED_LINK, "evidence_against", "Cochrane"),
@@ -804,9 +817,9 @@ BROKEN_RULES = {
     ),
     "a study against for an established cause": (
         set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_against", "PMID 22963024"),
-        f"cramp_factors.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected no "
-        "study against for this evidence_grade (only contradicted, mixed or partly_supported "
-        "cite one), found 'PMID 22963024'",
+        f"cramp_factors.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected an "
+        "empty cell, since evidence_grade is established (only contradicted, mixed or "
+        "partly_supported cite a study against), found 'PMID 22963024'",
     ),
     "a cause's study against that its source does not cite": (
         set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", "PMID 1"),
@@ -817,20 +830,24 @@ BROKEN_RULES = {
     "mixed grade without a study against": (
         set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", ""),
         f"cramp_factors.csv, row {MIXED_FACTOR}, column 'evidence_against': expected the study "
-        "against the claim for a evidence_grade of contradicted or mixed, found an empty cell",
+        "against the claim (its DOI or PMID), since evidence_grade is mixed, found an empty cell",
     ),
     # claim_studies
     "a study for a data claim": (
         set_cell("claim_studies.csv", 1, "claim_id", "C23"),
         "claim_studies.csv, row 1, column 'claim_id': expected a claim checked against "
-        "evidence (data claims cite no studies), found 'C23'",
+        "evidence (guide_claims.csv checks C23 against data, and data claims cite no studies), "
+        "found 'C23'",
     ),
-    "an estimate without its interval": (
-        set_cell("claim_studies.csv", STUDY, "ci_high", ""),
-        f"claim_studies.csv, row {STUDY}, column 'estimate': expected a measure, an estimate "
-        f"and both ends of its interval, or none of them, found "
-        f"'{cell('claim_studies.csv', STUDY, 'estimate')}'",
-    ),
+    **{
+        f"an effect without its {column}": (
+            set_cell("claim_studies.csv", STUDY, column, ""),
+            f"claim_studies.csv, row {STUDY}, column '{column}': expected a value, since the row "
+            "gives part of its effect (a measure, an estimate and both ends of its interval, or "
+            "none of them), found an empty cell",
+        )
+        for column in ("measure", "estimate", "ci_low", "ci_high")
+    },
     "a risk ratio of 0": (
         set_cells("claim_studies.csv", STUDY, estimate="0", ci_low="0"),
         f"claim_studies.csv, row {STUDY}, column 'estimate': expected a ratio above 0 (measure "
@@ -913,8 +930,8 @@ BROKEN_RULES = {
             "portion_categories.csv", CATEGORY_SPICE, "sr28_groups", "Spices and Herbs;Sweets"
         ),
         f"portion_categories.csv, row {first_row('portion_categories.csv', 'category', 'sweet')}, "
-        "column 'sr28_groups': expected each SR28 food group in one category only, found "
-        "'Sweets'",
+        f"column 'sr28_groups': expected each SR28 food group in one category only (row "
+        f"{CATEGORY_SPICE} names it too), found 'Sweets'",
     ),
     "SR28 groups without their grams": (
         set_cell("portion_categories.csv", CATEGORY_SPICE, "max_g", ""),
@@ -1034,12 +1051,13 @@ BROKEN_RULES = {
     "a share of people below the EAR of 140%": (
         set_cell("population_intakes.csv", MAGNESIUM_SHARE, "value", "140"),
         f"population_intakes.csv, row {MAGNESIUM_SHARE}, column 'value': expected a share "
-        "between 0 and 100 (unit %), found '140'",
+        "between 0 and 100, since unit is %, found '140'",
     ),
     "a share in mg": (
         set_cell("population_intakes.csv", MAGNESIUM_SHARE, "unit", "mg"),
-        f"population_intakes.csv, row {MAGNESIUM_SHARE}, column 'unit': expected % for a share, "
-        "the nutrient's unit (mg) for a mean, found 'mg'",
+        f"population_intakes.csv, row {MAGNESIUM_SHARE}, column 'unit': expected %, since "
+        "measure is share_below_ear (% for a share, the nutrient's unit in nutrients.csv for a "
+        "mean), found 'mg'",
     ),
     "a mean intake of 0": (
         set_cell("population_intakes.csv", POTASSIUM_MEAN, "value", "0"),
@@ -1049,7 +1067,7 @@ BROKEN_RULES = {
     "a mean intake of ten Daily Values": (
         set_cell("population_intakes.csv", POTASSIUM_MEAN, "value", "47000"),
         f"population_intakes.csv, row {POTASSIUM_MEAN}, column 'value': expected a mean intake "
-        "below 10 times the nutrient's Daily Value (4700), found '47000'",
+        "below 10 times the nutrient's Daily Value (nutrients.csv: 4700 mg), found '47000'",
     ),
     "a share below the EAR of a nutrient with only an AI": (
         set_cells(

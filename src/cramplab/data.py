@@ -584,10 +584,9 @@ def data_dictionary(package: dict) -> str:
         schema = resource["schema"]
         heading = f"### `{resource['path']}` — {resource['title']}"
         lines += [heading, "", resource["description"], ""]
-        own = RULES.get(resource["name"], [])
+        own = _rule_lines(RULES.get(resource["name"], []))
         if own:
-            lines += ["Rules:", ""]
-            lines += [f"- `{rule.column}`: {rule.readme_text}." for rule in own]
+            lines += ["Rules:", "", *own]
         else:
             lines += ["Rules: none beyond the field table and those for every table."]
         lines.append("")
@@ -606,6 +605,14 @@ def data_dictionary(package: dict) -> str:
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _rule_lines(rules) -> list[str]:
+    """One bullet per rule, the columns of rules that read alike on one bullet."""
+    columns: dict[str, list[str]] = {}
+    for rule in rules:
+        columns.setdefault(rule.readme_text, []).append(f"`{rule.column}`")
+    return [f"- {', '.join(names)}: {text}." for text, names in columns.items()]
 
 
 def _rules(field: dict) -> str:

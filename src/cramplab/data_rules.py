@@ -163,7 +163,7 @@ class Rule:
         if self.text is not None:
             return self.text
         text = re.sub(r" \([^()]*\{\w+\}[^()]*\)", "", self.expected)
-        return re.sub(r"\{(\w+)\}", r"\1", text)
+        return re.sub(r"\{(\w+)\}", r"\1", text).replace(", since ", " when ")
 
 
 @dataclass(frozen=True)
@@ -391,10 +391,11 @@ def _most_100g_can_hold(t):
 
 NUTRIENTS = [
     _positive("daily_value", "a Daily Value"),
-    _positive("max_per_100g"),
+    _positive("max_per_100g", "a limit"),
     Rule(
         "max_per_100g",
-        "no more than 100 g of food can hold: 100 g of anything, or 902 kcal (pure fat)",
+        "at most what 100 g of food can hold: 100 g of a nutrient in g, mg or µg, 902 kcal of "
+        "energy (pure fat)",
         _most_100g_can_hold,
     ),
     Rule(
@@ -418,13 +419,19 @@ def _age_min_named(t):
 
 
 def _age_max_named(t):
-    high = _stage_ages(t)["high"]
-    open_band = high == "plus"
-    named = pd.to_numeric(high.where(~open_band), errors="coerce")
+    named = pd.to_numeric(_stage_ages(t)["high"], errors="coerce")  # plus: NaN
     ages = t.this["age_max"].astype("float64")
-    wrong = (named.notna() & (ages != named).fillna(True)) | (open_band & ages.notna())
-    shown = high.where(~open_band, "an empty cell, for an open band").fillna("")
-    return Flagged(wrong, {"named": shown})
+    return Flagged(named.notna() & (ages != named).fillna(True), {"named": named})
+
+
+def _group_named(t):
+    word = t.this["life_stage"].str.split("_").str[0]
+    named = word.map({w: group for group, w in GROUP_WORD.items()})
+    shown = named.fillna(
+        "children, males, females, pregnancy or lactation, named by the first word: "
+        + ", ".join(f"{w}_" for w in GROUP_WORD.values())
+    )
+    return Flagged(t.this["group"] != named, {"named": shown})
 
 
 def _ul_below_intake(t):
@@ -437,36 +444,42 @@ def _rda_and_ai(t):
     table = t.this
     kinds = table[table["reference_type"].isin(["RDA", "AI"])]
     both = kinds.duplicated(["nutrient_id", "life_stage"], keep="first")
-    return both.reindex(table.index, fill_value=False)
+    first = kinds.reset_index().groupby(["nutrient_id", "life_stage"])["index"].transform("min")
+    first.index = kinds.index
+    values = {
+        "other_row": (first + 1).reindex(table.index),
+        "other_type": table["reference_type"]
+        .reindex(first)
+        .set_axis(kinds.index)
+        .reindex(table.index),
+    }
+    return Flagged(both.reindex(table.index, fill_value=False), values)
 
 
 INTAKE_REFERENCES = [
     Rule(
         "group",
-        "the group its life stage names ({life_stage}: child_ children, male_ males, female_ "
-        "females, pregnancy_, lactation_)",
-        lambda t: (
-            ~pd.Series(
-                [
-                    stage.startswith(GROUP_WORD.get(group, "?") + "_")
-                    for stage, group in zip(t.this["life_stage"], t.this["group"], strict=True)
-                ],
-                index=t.this.index,
-            )
-        ),
-        text="the group its life stage names (female_19_30: females)",
+        "the group its life stage names ({named}, for {life_stage})",
+        _group_named,
+        text="the group its life stage names (females for female_19_30)",
     ),
     Rule(
         "age_min",
-        "the youngest age its life stage names ({life_stage}: {named})",
+        "the youngest age its life stage names ({named}, for {life_stage})",
         _age_min_named,
         text="the youngest age its life stage names (14 for male_14_18)",
     ),
     Rule(
         "age_max",
-        "the oldest age its life stage names ({life_stage}: {named})",
+        "the oldest age its life stage names ({named}, for {life_stage})",
         _age_max_named,
-        text="the oldest age its life stage names (18 for male_14_18; empty for male_71_plus)",
+        text="the oldest age its life stage names (18 for male_14_18)",
+    ),
+    Rule(
+        "age_max",
+        "an empty cell: {life_stage} is an open band",
+        lambda t: t.this["life_stage"].str.endswith("_plus") & t.this["age_max"].notna(),
+        text="an empty cell for an open band (male_71_plus)",
     ),
     Rule(
         "age_max",
@@ -480,11 +493,13 @@ INTAKE_REFERENCES = [
         "ul",
         "a UL: ul_scope ({ul_scope}) says one is established",
         lambda t: (t.this["ul_scope"] != "none established") & t.this["ul"].isna(),
+        text="a UL unless ul_scope is none established",
     ),
     Rule(
         "ul",
         "an empty cell: ul_scope ({ul_scope}) says no UL is established",
         lambda t: (t.this["ul_scope"] == "none established") & t.this["ul"].notna(),
+        text="an empty cell when ul_scope is none established",
     ),
     Rule(
         "ul",
@@ -496,7 +511,8 @@ INTAKE_REFERENCES = [
     ),
     Rule(
         "reference_type",
-        "an RDA or an AI for a nutrient and life stage, not both",
+        "an RDA or an AI for a nutrient and life stage, not both (row {other_row} gives the "
+        "{other_type})",
         _rda_and_ai,
     ),
 ]
@@ -581,6 +597,7 @@ FOODS = [
         "the category's amount in grams (reference_amounts.amount, unit g: {category_amount})",
         _racc_in_grams,
         uses=("reference_amounts",),
+        text="the category's amount when reference_amounts.csv gives it in grams",
     ),
     Rule(
         "racc_weight_seq",
@@ -599,14 +616,17 @@ FOODS = [
         uses=("reference_amounts",),
     ),
     Rule(
-        "racc_g",
-        "a racc_weight_seq saying which SR28 measure converts the volume to grams",
+        "racc_weight_seq",
+        "the SR28 measure that converts the reference amount's volume to grams (racc_g is "
+        "{racc_g})",
         lambda t: (
             (_racc_columns(t)[1] != "g")
             & t.this["racc_weight_seq"].isna()
             & t.this["racc_g"].notna()
         ),
         uses=("reference_amounts",),
+        text="the SR28 measure that converts a reference amount given as a volume to grams, "
+        "when racc_g is given",
     ),
     _within(
         "racc_g",
@@ -747,6 +767,7 @@ REFERENCE_AMOUNTS = [
         "amount",
         "the amount reference_amount states ({reference_amount}): {stated}",
         _stated_amount,
+        text="the amount that reference_amount states",
     ),
     Rule(
         "unit",
@@ -819,19 +840,26 @@ def _evidence_against_rules(verdict: str) -> list[Rule]:
     return [
         Rule(
             "evidence_against",
-            f"the study against the claim for a {verdict} of contradicted or mixed",
+            "the study against the claim (its DOI or PMID), since "
+            + verdict
+            + " is {"
+            + verdict
+            + "}",
             lambda t: (
                 t.this[verdict].isin(NEEDS_STUDY_AGAINST) & t.this["evidence_against"].isna()
             ),
+            text=f"the study against the claim (its DOI or PMID) when {verdict} is contradicted "
+            "or mixed",
         ),
         Rule(
             "evidence_against",
-            f"no study against for this {verdict} (only contradicted, mixed or partly_supported "
-            "cite one)",
+            "an empty cell, since " + verdict + " is {" + verdict + "} (only contradicted, "
+            "mixed or partly_supported cite a study against)",
             lambda t: (
                 ~t.this[verdict].isin(NEEDS_STUDY_AGAINST | MAY_CITE_STUDY_AGAINST)
                 & t.this["evidence_against"].notna()
             ),
+            text=f"empty unless {verdict} is contradicted, mixed or partly_supported",
         ),
         Rule(
             "evidence_against",
@@ -851,76 +879,109 @@ GUIDE_CLAIMS = [
     _ids_in_list("foods", "foods", "food_id"),
     Rule(
         "evidence_verdict",
-        "a verdict for a claim checked against evidence",
+        "a verdict, since check_against is evidence",
         lambda t: _by_evidence(t) & t.this["evidence_verdict"].isna(),
+        text="a verdict when check_against is evidence",
     ),
     Rule(
         "evidence_verdict",
-        "no typed verdict for a claim checked against data (the notebooks compute it)",
+        "an empty cell, since check_against is data (the notebooks compute the verdict)",
         lambda t: ~_by_evidence(t) & t.this["evidence_verdict"].notna(),
+        text="empty when check_against is data (the notebooks compute the verdict)",
     ),
     Rule(
         "claimed_level",
-        "the level a claim checked against data implies (excellent source or good source)",
+        "the level the claim implies (excellent source or good source), since check_against is "
+        "data",
         lambda t: ~_by_evidence(t) & t.this["claimed_level"].isna(),
+        text="the level the claim implies (excellent source or good source) when check_against "
+        "is data",
     ),
     Rule(
         "claimed_level",
-        "no claimed level for a claim checked against evidence",
+        "an empty cell, since check_against is evidence",
         lambda t: _by_evidence(t) & t.this["claimed_level"].notna(),
+        text="empty when check_against is evidence",
     ),
     Rule(
         "foods",
-        "foods and nutrients for a claim checked against data",
-        lambda t: ~_by_evidence(t) & (t.this["foods"].isna() | t.this["nutrients"].isna()),
+        "the foods the claim names, since check_against is data",
+        lambda t: ~_by_evidence(t) & t.this["foods"].isna(),
+        text="the foods the claim names when check_against is data",
+    ),
+    Rule(
+        "nutrients",
+        "the nutrients the claim names, since check_against is data",
+        lambda t: ~_by_evidence(t) & t.this["nutrients"].isna(),
+        text="the nutrients the claim names when check_against is data",
     ),
     *_evidence_against_rules("evidence_verdict"),
     Rule(
         "certainty",
-        "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed or "
-        "contradicted",
+        "a certainty (high, moderate, low or very_low), since evidence_verdict is "
+        "{evidence_verdict}",
         lambda t: t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].isna(),
+        text="a certainty when evidence_verdict is supported, mixed or contradicted",
     ),
     Rule(
         "certainty",
-        "no certainty for this verdict (partly supported claims rate each part in the summary; "
-        "no_evidence_found and not_assessed have nothing to rate)",
+        "an empty cell, since evidence_verdict is {evidence_verdict} (partly supported claims "
+        "rate each part in the summary; no_evidence_found, not_assessed and data claims have "
+        "nothing to rate)",
         lambda t: ~t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].notna(),
+        text="empty for the other verdicts (partly supported claims rate each part in the "
+        "summary)",
     ),
 ]
 
 
-def _study_numbers(t) -> pd.DataFrame:
-    return t.this[["estimate", "ci_low", "ci_high"]]
+STUDY_NUMBERS = ("measure", "estimate", "ci_low", "ci_high")
+
+
+def _number_missing(column: str):
+    """A study that gives any of its effect's numbers gives all of them."""
+
+    def bad(t):
+        numbers = t.this[list(STUDY_NUMBERS)]
+        return numbers.notna().any(axis=1) & numbers[column].isna()
+
+    return bad
 
 
 CLAIM_STUDIES = [
     Rule(
         "claim_id",
-        "a claim checked against evidence (data claims cite no studies)",
+        "a claim checked against evidence (guide_claims.csv checks {claim_id} against data, "
+        "and data claims cite no studies)",
         lambda t: (
             t.this["claim_id"].map(_by_id(t["guide_claims"], "claim_id")["check_against"])
             == "data"
         ),
         uses=("guide_claims",),
+        text="a claim checked against evidence (data claims cite no studies)",
     ),
-    Rule(
-        "estimate",
-        "a measure, an estimate and both ends of its interval, or none of them",
-        lambda t: (
-            _study_numbers(t).notna().any(axis=1)
-            & (_study_numbers(t).isna().any(axis=1) | t.this["measure"].isna())
-        ),
-    ),
+    *[
+        Rule(
+            column,
+            "a value, since the row gives part of its effect (a measure, an estimate and both "
+            "ends of its interval, or none of them)",
+            _number_missing(column),
+            text="given when any of measure, estimate, ci_low and ci_high is (all of them or "
+            "none)",
+        )
+        for column in STUDY_NUMBERS
+    ],
     Rule(
         "estimate",
         "a ratio above 0 (measure {measure})",
         lambda t: t.this["measure"].isin(RATIO_MEASURES) & (t.this["estimate"] <= 0),
+        text="above 0 for a ratio (risk, odds or sequence ratio)",
     ),
     Rule(
         "ci_low",
         "a ratio above 0 (measure {measure})",
         lambda t: t.this["measure"].isin(RATIO_MEASURES) & (t.this["ci_low"] <= 0),
+        text="above 0 for a ratio (risk, odds or sequence ratio)",
     ),
     Rule(
         "estimate",
@@ -1003,18 +1064,24 @@ FOOD_ATTRIBUTES = [
 
 
 def _groups_twice(t):
-    seen: set[str] = set()
-    repeated = []
-    for value in t.this["sr28_groups"]:
-        groups = split_list(value)
-        repeated.append(next((repr(g) for g in groups if g in seen), ""))
-        seen.update(groups)
+    seen: dict[str, int] = {}  # SR28 group -> the first row naming it
+    repeated, first = [], []
+    for row, value in enumerate(t.this["sr28_groups"], start=1):
+        group = next((g for g in split_list(value) if g in seen), None)
+        repeated.append(repr(group) if group else "")
+        first.append(seen[group] if group else 0)
+        for listed in split_list(value):
+            seen.setdefault(listed, row)
     found = pd.Series(repeated, index=t.this.index)
-    return Flagged(found != "", {"found": found})
+    return Flagged(found != "", {"found": found, "first": first})
 
 
 PORTION_CATEGORIES = [
-    Rule("sr28_groups", "each SR28 food group in one category only", _groups_twice),
+    Rule(
+        "sr28_groups",
+        "each SR28 food group in one category only (row {first} names it too)",
+        _groups_twice,
+    ),
     Rule(
         "max_g",
         "the most grams a day for foods of the SR28 groups in sr28_groups",
@@ -1161,24 +1228,30 @@ MEASURE_NEEDS = {"RDA": "share_below_ear", "CDRR": "share_above_cdrr"}
 def _mean_too_high(t):
     dv = t.this["nutrient_id"].map(_by_id(t["nutrients"], "nutrient_id")["daily_value"])
     mean = t.this["measure"] == "mean_intake"
-    return Flagged(mean & (t.this["value"] >= MEAN_INTAKE_MOST_DVS * dv), {"dv": dv})
+    values = {"dv": dv, "nutrient_unit": _unit_of_nutrient(t)}
+    return Flagged(mean & (t.this["value"] >= MEAN_INTAKE_MOST_DVS * dv), values)
+
+
+def _unit_for_measure(t):
+    unit = _unit_of_nutrient(t)
+    wanted = unit.where(t.this["measure"] == "mean_intake", "%")
+    return Flagged(t.this["unit"] != wanted, {"wanted": wanted})
 
 
 POPULATION_INTAKES = [
     Rule(
         "unit",
-        "% for a share, the nutrient's unit ({nutrient_unit}) for a mean",
-        lambda t: Flagged(
-            ((t.this["measure"] == "mean_intake") & (t.this["unit"] != _unit_of_nutrient(t)))
-            | ((t.this["measure"] != "mean_intake") & (t.this["unit"] != "%")),
-            {"nutrient_unit": _unit_of_nutrient(t)},
-        ),
+        "{wanted}, since measure is {measure} (% for a share, the nutrient's unit in "
+        "nutrients.csv for a mean)",
+        _unit_for_measure,
         uses=("nutrients",),
+        text="% for a share, the nutrient's unit (nutrients.csv) for a mean_intake",
     ),
     Rule(
         "value",
-        "a share between 0 and 100 (unit %)",
+        "a share between 0 and 100, since unit is %",
         lambda t: (t.this["unit"] == "%") & (t.this["value"] > 100),
+        text="a share between 0 and 100 when unit is %",
     ),
     Rule(
         "value",
@@ -1187,7 +1260,8 @@ POPULATION_INTAKES = [
     ),
     Rule(
         "value",
-        f"a mean intake below {MEAN_INTAKE_MOST_DVS} times the nutrient's Daily Value ({{dv}})",
+        f"a mean intake below {MEAN_INTAKE_MOST_DVS} times the nutrient's Daily Value "
+        "(nutrients.csv: {dv} {nutrient_unit})",
         _mean_too_high,
         uses=("nutrients",),
     ),
