@@ -23,6 +23,7 @@ from cramplab.data import (
     DICTIONARY_MARKER,
     CourseData,
     DataError,
+    Said,
     data_dictionary,
     load,
     read_datapackage,
@@ -1148,6 +1149,24 @@ def test_every_table_states_its_rules():
     names = [r["name"] for r in read_datapackage()["resources"]]
     assert sorted(names) == sorted(data_rules.RULES)
     assert sorted(names) == sorted(CourseData.table_names())
+
+
+@pytest.mark.parametrize(
+    ("found", "shown"),
+    [
+        ("12mg", "found '12mg'"),  # a cell's text, quoted
+        ("", "found an empty cell"),
+        (np.float64(1.95), "found 1.95"),
+        (np.nan, "found an empty cell"),
+        (pd.NA, "found an empty cell"),
+        (10, "found 10"),
+        (b"\xb5", "found b'\\xb5'"),
+        (Said("a header split by tabs"), "found a header split by tabs"),  # said in words
+    ],
+)
+def test_messages_show_what_they_found_plainly(found, shown):
+    message = str(DataError("foods.csv", "a number", row=2, column="serving_g", found=found))
+    assert message == f"foods.csv, row 2, column 'serving_g': expected a number, {shown}"
 
 
 def test_a_field_longer_than_the_csv_module_allows_is_read(tmp_path):

@@ -4,9 +4,10 @@
     data = cramplab.load()        # every table, validated and typed
     data.foods.head()
 
-Modules, in the one direction they depend on each other:
-data (load, validate) -> units, analysis (amounts, rankings, coverage) -> claims, plan
-(verdicts, menus) -> plotting (style, save_figure). usda reads the SR28 release; notebooks,
+Modules, in the one direction they depend on each other: units (conversions) and diets (what
+a food is) -> data (load, validate; what each table means is in data_rules) -> analysis
+(amounts, rankings, coverage) -> claims, plan (verdicts, menus) -> plotting (style,
+save_figure). usda reads the SR28 release; notebooks,
 figures, handout, editions and bench run the course; checks holds the exercises' self-checks;
 atomic (used by data, usda and the course commands) replaces files and folders in one step.
 """

@@ -1,8 +1,11 @@
 """Load and validate the curated data package in data/.
 
-The rules come from data/datapackage.json (the same file frictionless validates), so the
-schema is written once. Validation here is plain pandas, fast enough to run on every load,
-and every problem is reported as one DataError naming file, row, column and expectation.
+Two layers, each written once: the schema of each table comes from data/datapackage.json (the
+same file frictionless validates), and what the tables mean (amounts a food can hold, a UL no
+lower than the RDA ...) from cramplab.data_rules. Validation is plain pandas, fast enough to
+run on every load, and the first problem is reported as one DataError naming the file, the
+row, the column to fix, what was expected (with the cells it was compared with) and what was
+found: a cell's text quoted, an empty cell said in words.
 
 Row numbers count data rows from 1 (the header is not a row), so row 7 is line 8 of the file.
 """

@@ -14,7 +14,7 @@ or values the test returns); data/README.md lists every rule, written from the s
     Rule("kcal_low", "no more than kcal_high ({kcal_high})",
          lambda t: t.this["kcal_low"] > t.this["kcal_high"])
 
-gives "energy_bands.csv, row 3, column 'kcal_low': expected no more than kcal_high (1400),
+gives "energy_bands.csv, row 2, column 'kcal_low': expected no more than kcal_high (1400),
 found '1600'". A test returns a boolean Series (True: the row breaks the rule; missing counts
 as False), or Flagged(rows, values) to fill other placeholders or to say what was found, or
 a str for a table-wide finding that no row shows (a row that is missing). `uses` names the
