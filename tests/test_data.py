@@ -494,6 +494,16 @@ BROKEN_RULES = {
         set_cell("intake_references.csv", 2, "amount", "0"),
         "intake_references.csv, row 2, column 'amount': expected an amount above 0, found '0'",
     ),
+    "an RDA of 1300 kg": (
+        set_cell("intake_references.csv", CALCIUM_CHILD, "amount", "1300000000"),
+        f"intake_references.csv, row {CALCIUM_CHILD}, column 'amount': expected at most 1000 g "
+        "a day once converted from mg (this is 1300000 g), found '1300000000'",
+    ),
+    "a UL of 2.5 kg": (
+        set_cell("intake_references.csv", CALCIUM_CHILD, "ul", "2500000"),
+        f"intake_references.csv, row {CALCIUM_CHILD}, column 'ul': expected at most 1000 g a day "
+        "once converted from mg (this is 2500 g), found '2500000'",
+    ),
     "a UL of 0": (
         set_cell("intake_references.csv", CALCIUM_CHILD, "ul", "0"),
         f"intake_references.csv, row {CALCIUM_CHILD}, column 'ul': expected a UL above 0, "
@@ -1032,6 +1042,11 @@ BROKEN_RULES = {
         set_cell("upper_limits.csv", RETINOL_CHILD, "unit", "mg"),
         f"upper_limits.csv, row {RETINOL_CHILD}, column 'unit': expected the nutrient's unit in "
         "nutrients.csv (µg), found 'mg'",
+    ),
+    "an upper limit of 3 kg of retinol": (
+        set_cell("upper_limits.csv", RETINOL_CHILD, "ul", "3000000000"),
+        f"upper_limits.csv, row {RETINOL_CHILD}, column 'ul': expected at most 1000 g a day once "
+        "converted from µg (this is 3000 g), found '3000000000'",
     ),
     "an upper limit of 0": (
         set_cell("upper_limits.csv", RETINOL_CHILD, "ul", "0"),

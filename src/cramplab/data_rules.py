@@ -55,6 +55,7 @@ ENERGY_BAND_KCAL = (500, 5000)
 MOST_FISH_SERVING_OZ = 8.0
 MOST_SERVINGS_A_WEEK = 14.0  # two a day
 MOST_OF_ONE_FOOD_A_DAY_G = 5000.0
+MOST_A_DAY_G = 1000.0  # of one nutrient: an RDA, AI or UL
 MEAN_INTAKE_MOST_DVS = 10  # a population's mean intake below 10 times the Daily Value
 GRAMS_PER_UNIT = {"g": 1.0, "mg": 1e-3, "µg": 1e-6}
 
@@ -264,6 +265,22 @@ def _positive(column: str, what: str = "a number") -> Rule:
 
 def _within(column: str, low: float, high: float, expected: str) -> Rule:
     return Rule(column, expected, lambda t: (t.this[column] < low) | (t.this[column] > high))
+
+
+def _at_most_a_kilogram_a_day(column: str) -> Rule:
+    """A daily amount in g, mg or µg weighs at most a kilogram (a typo in the unit's scale)."""
+
+    def bad(t):
+        grams = t.this[column] * t.this["unit"].map(GRAMS_PER_UNIT)
+        return Flagged(grams > MOST_A_DAY_G, {"grams": grams.round(1)})
+
+    return Rule(
+        column,
+        f"at most {number_text(MOST_A_DAY_G)} g a day once converted from {{unit}} (this is "
+        "{grams} g)",
+        bad,
+        text=f"at most {number_text(MOST_A_DAY_G)} g a day once converted to grams",
+    )
 
 
 def _same_unit_as_nutrient(column: str = "unit") -> Rule:
@@ -488,7 +505,9 @@ INTAKE_REFERENCES = [
     ),
     _same_unit_as_nutrient(),
     _positive("amount", "an amount"),
+    _at_most_a_kilogram_a_day("amount"),
     _positive("ul", "a UL"),
+    _at_most_a_kilogram_a_day("ul"),
     Rule(
         "ul",
         "a UL: ul_scope ({ul_scope}) says one is established",
@@ -1201,6 +1220,7 @@ UPPER_LIMITS = [
     _known_life_stage(),
     _same_unit_as_nutrient(),
     _positive("ul", "a UL"),
+    _at_most_a_kilogram_a_day("ul"),
     Rule(
         "ul",
         "no lower than the {kind} in intake_references.csv for the same nutrient and life stage "
