@@ -140,10 +140,10 @@ class Tables:
 class Flagged:
     """The rows that break a rule, with values for the message: placeholders of the rule's
     expectation, and "found" when the cell itself does not show what is wrong (an unknown id
-    inside a list)."""
+    inside a list). values may be a function giving them, called only for a broken row."""
 
     rows: pd.Series
-    values: dict = field(default_factory=dict)
+    values: dict | Callable[[], dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,11 +196,12 @@ def first_broken(name, rules, tables, raw: pd.DataFrame) -> Broken | None:
         rows, values = (
             (result.rows, result.values) if isinstance(result, Flagged) else (result, {})
         )
-        broken = np.flatnonzero(pd.Series(rows).fillna(False).astype(bool).to_numpy())
+        broken = np.flatnonzero(_true_rows(rows))
         if broken.size and (first is None or broken[0] < first[0]):
             first = (int(broken[0]), rule, values)
     if first is not None:
         index, rule, values = first
+        values = values() if callable(values) else values
         shown = {key: plain(_at(value, index)) for key, value in values.items()}
         cells = _RowText(raw.iloc[index], shown)
         found = shown.get("found") or _cell_text(raw.iloc[index][rule.column])
@@ -209,6 +210,14 @@ def first_broken(name, rules, tables, raw: pd.DataFrame) -> Broken | None:
         rule, found = table_wide
         return Broken(None, rule.column, rule.expected, found)
     return None
+
+
+def _true_rows(rows) -> np.ndarray:
+    """A rule's rows as a boolean array, missing as False."""
+    array = rows.to_numpy() if isinstance(rows, pd.Series) else np.asarray(rows)
+    if array.dtype != bool:
+        array = pd.Series(array).fillna(False).astype(bool).to_numpy()
+    return array
 
 
 def _at(value, index: int):
@@ -367,7 +376,10 @@ def _cites(column: str) -> Rule:
     def bad(t):
         if column not in t.this:
             return None
-        return t.this[column].fillna("").str.contains(PROJECT_MATERIAL)
+        cells = t.this[column].fillna("")
+        if not PROJECT_MATERIAL.search("\n".join(cells)):  # one search for the whole column
+            return None
+        return cells.str.contains(PROJECT_MATERIAL)
 
     return Rule(column, "a citation a reader can look up, not a project file", bad)
 
@@ -427,7 +439,7 @@ NUTRIENTS = [
 
 
 def _stage_ages(t) -> pd.DataFrame:
-    return t.this["life_stage"].str.extract(LIFE_STAGE_AGES)
+    return t.once("stage_ages", lambda: t.this["life_stage"].str.extract(LIFE_STAGE_AGES))
 
 
 def _age_min_named(t):
@@ -461,15 +473,16 @@ def _rda_and_ai(t):
     table = t.this
     kinds = table[table["reference_type"].isin(["RDA", "AI"])]
     both = kinds.duplicated(["nutrient_id", "life_stage"], keep="first")
-    first = kinds.reset_index().groupby(["nutrient_id", "life_stage"])["index"].transform("min")
-    first.index = kinds.index
-    values = {
-        "other_row": (first + 1).reindex(table.index),
-        "other_type": table["reference_type"]
-        .reindex(first)
-        .set_axis(kinds.index)
-        .reindex(table.index),
-    }
+
+    def values():
+        keys = ["nutrient_id", "life_stage"]
+        first = kinds.reset_index().groupby(keys)["index"].transform("min").set_axis(kinds.index)
+        other_type = table["reference_type"].reindex(first).set_axis(kinds.index)
+        return {
+            "other_row": (first + 1).reindex(table.index),
+            "other_type": other_type.reindex(table.index),
+        }
+
     return Flagged(both.reindex(table.index, fill_value=False), values)
 
 
@@ -541,16 +554,22 @@ INTAKE_REFERENCES = [
 
 
 def _racc_columns(t) -> tuple[pd.Series, pd.Series]:
-    categories = _by_id(t["reference_amounts"], "racc_category")
-    foods = t.this
-    return (
-        foods["racc_category"].map(categories["amount"]),
-        foods["racc_category"].map(categories["unit"]),
-    )
+    """Each food's reference amount and its unit, from its category."""
+
+    def look_up():
+        categories = _by_id(t["reference_amounts"], "racc_category")
+        category = t.this["racc_category"]
+        return category.map(categories["amount"]), category.map(categories["unit"])
+
+    return t.once("racc_columns", look_up)
+
+
+def _serving_ml(t) -> pd.Series:
+    return t.once("serving_ml", lambda: t.this["serving_desc"].map(measure_ml))
 
 
 def _serving_density(t):
-    serving_ml = t.this["serving_desc"].map(measure_ml)
+    serving_ml = _serving_ml(t)
     density = t.this["serving_g"] / serving_ml
     low, high = DENSITY_G_PER_ML
     wrong = (density < low) | (density > high)
@@ -578,7 +597,7 @@ def _racc_from_serving(t):
     amount, unit = _racc_columns(t)
     volume = _volume_ml(amount, unit)
     same_measure = foods["racc_weight_seq"].astype("float64") == foods["weight_seq"]
-    serving_ml = foods["serving_desc"].map(measure_ml)
+    serving_ml = _serving_ml(t)
     grams = (volume * foods["serving_g"] / serving_ml).round(2)
     wrong = same_measure & grams.notna() & ((foods["racc_g"] - grams).abs() > 0.005 + 1e-9)
     return Flagged(wrong, {"grams": grams, "volume": volume.round(2)})
@@ -694,29 +713,43 @@ def _above_nutrient_limit(t):
     amounts = t.this
     limits = _by_id(t["nutrients"], "nutrient_id")
     nutrient = amounts["nutrient_id"]
-    name = limits["name"].str[:1].str.lower() + limits["name"].str[1:]
     ceiling = nutrient.map(limits["max_per_100g"])
-    values = {
-        "limit": ceiling,
-        "unit": nutrient.map(limits["unit"]),
-        "name": nutrient.map(name),
-        "basis": nutrient.map(limits["max_basis"]),
-    }
+
+    def values():
+        name = limits["name"].str[:1].str.lower() + limits["name"].str[1:]
+        return {
+            "limit": ceiling,
+            "unit": nutrient.map(limits["unit"]),
+            "name": nutrient.map(name),
+            "basis": nutrient.map(limits["max_basis"]),
+        }
+
     return Flagged(amounts["amount"] > ceiling, values)
 
 
 def _energy_beyond_fat(t):
     amounts = t.this
     water_rows = amounts[amounts["nutrient_id"] == "water"]
-    water = amounts["food_id"].map(water_rows.set_index("food_id")["amount"])
-    row = amounts["food_id"].map(pd.Series(water_rows.index + 1, index=water_rows["food_id"]))
+    energy_rows = amounts[amounts["nutrient_id"] == "energy"]
+    water = energy_rows["food_id"].map(water_rows.set_index("food_id")["amount"])
     most = (MOST_KCAL_PER_G * (100 - water) + 1).round(0)
     # A water amount above 100 g is its own row's error, reported there.
-    energy = (amounts["nutrient_id"] == "energy") & (water <= 100)
-    return Flagged(energy & (amounts["amount"] > most), {"water": water, "row": row, "most": most})
+    beyond = (water <= 100) & (energy_rows["amount"] > most)
+
+    def values():
+        row = energy_rows["food_id"].map(
+            pd.Series(water_rows.index + 1, index=water_rows["food_id"])
+        )
+        shown = {"water": water, "row": row, "most": most}
+        return {key: value.reindex(amounts.index) for key, value in shown.items()}
+
+    return Flagged(beyond.reindex(amounts.index, fill_value=False), values)
 
 
 def _every_food_and_nutrient(t):
+    foods, nutrients = t["foods"], t["nutrients"]
+    if len(t.this) == len(foods) * len(nutrients):  # each pair once (the key), each id known
+        return None
     expected = pd.MultiIndex.from_product([t["foods"]["food_id"], t["nutrients"]["nutrient_id"]])
     present = pd.MultiIndex.from_frame(t.this[["food_id", "nutrient_id"]])
     missing = ~expected.isin(present)
@@ -757,7 +790,7 @@ FOOD_NUTRIENTS = [
 
 
 def _stated(t) -> pd.DataFrame:
-    return t.this["reference_amount"].str.extract(STATED_AMOUNT)
+    return t.once("stated", lambda: t.this["reference_amount"].str.extract(STATED_AMOUNT))
 
 
 def _stated_amount(t):
@@ -1206,13 +1239,15 @@ FISH_ADVICE = [
 
 def _upper_limit_below_intake(t):
     limits = t.this
+    total = limits["ul_scope"] == "total intake"
+    if not total.any():
+        return None
     intakes = t["intake_references"]
     kinds = intakes[intakes["reference_type"].isin(["RDA", "AI"])]
     target = kinds.set_index(["nutrient_id", "life_stage"])
     keys = pd.MultiIndex.from_frame(limits[["nutrient_id", "life_stage"]])
     amount = pd.Series(target["amount"].reindex(keys).to_numpy(), index=limits.index)
     kind = pd.Series(target["reference_type"].reindex(keys).to_numpy(), index=limits.index)
-    total = limits["ul_scope"] == "total intake"
     return Flagged(total & (limits["ul"] < amount), {"amount": amount, "kind": kind})
 
 
