@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
+from PIL import Image
 
 from cramplab.plotting import (
     FigureOutOfDate,
@@ -81,3 +82,17 @@ def test_off_mode_writes_nothing(figure, write_to, monkeypatch):
     monkeypatch.setenv("CRAMPLAB_FIGURES_MODE", "off")
     assert save_figure(figure, "00_demo", **META) == []
     assert not list(write_to.iterdir())
+
+
+def test_the_drawn_title_is_left_out_of_the_files_and_kept_on_screen(write_to):
+    use_course_style()
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    title = fig.suptitle("A finding\nover two lines")
+    titled, _ = save_figure(fig, "00_other_title", **{**META, "title": "Another finding"})
+    untitled, _ = save_figure(fig, "00_title", **{**META, "title": "A finding over two lines"})
+    assert title.get_visible(), "the notebook still shows its title"
+    with Image.open(titled) as kept, Image.open(untitled) as left_out:
+        assert left_out.size[1] < kept.size[1]  # the title's band is gone
+    assert figure_metadata(untitled)["Title"] == "A finding over two lines"
+    plt.close(fig)

@@ -2,7 +2,9 @@
 
 save_figure() writes a figure as a 300 dpi PNG (print) and an SVG (slides) under a stable name,
 with its title, caption, alt text, notebook and data source stored in the files' metadata
-(figures/README.md is generated from it). Bytes are reproducible: no dates or version
+(figures/README.md is generated from it). The title a notebook draws above its figure stays in
+the notebook: the saved files leave it out, because the handout and the catalogue print it as
+text above the picture (once, wrapped to the page; a slide puts it in its own title). Bytes are reproducible: no dates or version
 strings, a fixed SVG hash salt, text as paths in the fonts matplotlib ships, and each file
 written to a temporary name and renamed so that an interrupted run leaves no half-written file.
 
@@ -17,6 +19,8 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
@@ -116,6 +120,29 @@ def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:
     return files
 
 
+def title_texts(fig: plt.Figure, title: str) -> list[mpl.text.Text]:
+    """The visible texts of the figure that read as its title (however the lines are broken)."""
+    wanted = " ".join(title.split())
+    return [
+        text
+        for text in fig.findobj(mpl.text.Text)
+        if text.get_visible() and " ".join(text.get_text().split()) == wanted
+    ]
+
+
+@contextmanager
+def title_hidden(fig: plt.Figure, title: str) -> Iterator[None]:
+    """Hide the figure's drawn title for a while (the saved files carry it as metadata)."""
+    hidden = title_texts(fig, title)
+    for text in hidden:
+        text.set_visible(False)
+    try:
+        yield
+    finally:
+        for text in hidden:
+            text.set_visible(True)
+
+
 def smallest_font_size(fig: plt.Figure) -> float:
     """The smallest font size, in points at the figure's own size, of any visible text."""
     sizes = [
@@ -132,7 +159,9 @@ def save_figure(
     """Save a handout figure as figures/<name>.png and .svg (name: NN_short_name).
 
     title states the finding, caption is one sentence, alt describes the picture for screen
-    readers. The NN prefix is the notebook that draws the figure.
+    readers. The NN prefix is the notebook that draws the figure. A text drawn on the figure
+    that reads as the title (a suptitle, an axes title or fig.text, line breaks aside) is left
+    out of the files: whoever prints the figure prints the title once, as text.
     """
     if not NAME.fullmatch(name):
         raise ValueError(f"figure name {name!r} must look like NN_short_name (NN = notebook)")
@@ -150,11 +179,12 @@ def save_figure(
         "Alt": alt,
         "Notebook": name[:2],
         "Source": source,
-        # The handout scales each figure to the page width; with this it can tell (and a
-        # test can check) how small the smallest text prints.
-        "SmallestFontPt": f"{smallest_font_size(fig):g}",
     }
-    files = render(fig, metadata)
+    with title_hidden(fig, title):
+        # The handout scales each figure to its page; with this it can tell (and a test can
+        # check) how small the smallest text prints.
+        metadata["SmallestFontPt"] = f"{smallest_font_size(fig):g}"
+        files = render(fig, metadata)
     paths = [directory / f"{name}.{suffix}" for suffix in files]
     for path, payload in zip(paths, files.values(), strict=True):
         if mode == "check":

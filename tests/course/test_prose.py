@@ -11,6 +11,7 @@ from cramplab.course import facts
 from cramplab.course.facts import FACTS, SOURCED, Context, format_value
 from cramplab.course.notebooks import course_notebooks
 from cramplab.course.prose import (
+    MARKED_DOCUMENTS,
     MARKER,
     check_cell,
     check_course,
@@ -32,7 +33,7 @@ def test_every_number_in_the_prose_agrees_with_the_data(path, context):
     assert not problems, "\n".join(map(str, problems))
 
 
-@pytest.mark.parametrize("name", ["README.md", "data/README.md"])
+@pytest.mark.parametrize("name", MARKED_DOCUMENTS)
 def test_the_counts_a_readme_marks_agree_with_the_data(name, context):
     path = CLONE.root / name
     assert MARKER.search(path.read_text(encoding="utf-8")), f"{name} marks no fact"

@@ -185,6 +185,10 @@ def check_notebook(path: Path, context: Context) -> list[Problem]:
     return found
 
 
+# The plain markdown files whose marked counts are checked like the notebooks' prose.
+MARKED_DOCUMENTS = ("README.md", "CONTRIBUTING.md", "data/README.md")
+
+
 def check_document(path: Path, context: Context) -> list[Problem]:
     """The fact markers in a plain markdown file (the READMEs): each must agree with the data.
 
@@ -217,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = check_course([Path(n) for n in names] or None)
     if not names:  # the whole course: the READMEs' marked counts too
         clone, context = find_clone(), Context()
-        for readme in (clone.root / "README.md", clone.data / "README.md"):
+        for readme in (clone.root / name for name in MARKED_DOCUMENTS):
             problems += check_document(readme, context)
     for problem in problems:
         print(problem)

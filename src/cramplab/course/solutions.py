@@ -26,6 +26,7 @@ from cramplab.paths import CloneRequired, find_clone
 EXERCISE = re.compile(r"^### Exercise\b", flags=re.M)
 COMMENT = re.compile(r"<!--.*?-->", flags=re.S)
 OUTPUT = "build/solutions.html"
+PRINT_MARGIN_IN = 0.6  # the page margin on paper (US Letter or A4)
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
        padding: 0 1rem; color: #222; }
@@ -41,8 +42,18 @@ table { border-collapse: collapse; font-size: 0.8rem; }
 td, th { border: 1px solid #ddd; padding: 2px 6px; }
 img { max-width: 100%; }
 a.anchor-link { display: none; }
-@media print { article { break-inside: avoid; } }
-"""
+@media print {
+  @page { margin: MARGINin; }  /* the paper size is the printer's: Letter or A4 */
+  body { font-size: 10.5pt; max-width: none; margin: 0; padding: 0; }
+  /* Paper cannot scroll: every line wraps inside the page, code and self-checks included. */
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; font-size: 8.5pt; }
+  table { table-layout: fixed; width: 100%; font-size: 7.5pt; }
+  td, th { overflow-wrap: anywhere; }
+  div, article { max-width: 100%; overflow: visible; }
+  pre, img, tr, .note { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; }
+}
+""".replace("MARGIN", f"{PRINT_MARGIN_IN:g}")
 
 
 @dataclass
