@@ -52,7 +52,9 @@ def check_hub(hub: str) -> str:
     """The hub's address without a trailing slash; HTTPS unless the hub is this machine."""
     parts = urlsplit(hub.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise LinkError(f"HUB must be the hub's address, like https://hub.example.edu, not {hub!r}")
+        raise LinkError(
+            f"HUB must be the hub's address, like https://hub.example.edu, not {hub!r}"
+        )
     if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
         raise LinkError(
             f"HUB {hub!r} uses plain http: students' passwords would cross the network "
