@@ -38,7 +38,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m cramplab.course mermaid
 	@touch $@
 
-# JupyterHub's proxy, for the hub test (tests/test_hub.py) and make bench: configurable-http-proxy
+# JupyterHub's proxy, for the hub test (tests/course/test_classhub.py) and make bench: configurable-http-proxy
 # from the npm registry, pinned with all its dependencies in deploy/proxy/package-lock.json
 # (npm ci checks their hashes). Without npm it is left out and says so once; the hub test then
 # skips, naming what to install (in CI it fails).

@@ -1,6 +1,6 @@
 """A class of simulated students on a real JupyterHub on this machine.
 
-The hub test (tests/test_hub.py) and the hub section of `make bench` (cramplab.course.hubbench)
+The hub test (tests/course/test_classhub.py) and the hub section of `make bench` (cramplab.course.hubbench)
 both drive it. `ClassHub` starts JupyterHub (the locked version) on free localhost ports with its
 configurable-http-proxy, a shared class password (for testing only: deploy/ never uses one) and
 the local-process spawner, each student's server in its own home folder under the hub's working

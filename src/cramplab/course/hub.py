@@ -89,6 +89,11 @@ def origin_url() -> str | None:
     url = result.stdout.strip()
     if result.returncode != 0 or not url:
         return None
+    return web_address(url)
+
+
+def web_address(url: str) -> str:
+    """A git remote as the https address students' servers can clone without a key."""
     if url.startswith("git@") and ":" in url:  # git@github.com:owner/name.git
         host, path = url[len("git@") :].split(":", 1)
         url = f"https://{host}/{path}"
