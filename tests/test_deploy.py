@@ -108,6 +108,38 @@ def test_install_script_is_valid_bash_and_installs_what_the_config_uses():
     assert "-f /etc/cramplab-hub/jupyterhub_config.py" in service
 
 
+def configurable_classes() -> dict:
+    """The classes the deploy files configure, by the section name they use."""
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.auth import Authenticator
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+    from jupyterhub.spawner import Spawner
+    from nativeauthenticator import NativeAuthenticator
+    from systemdspawner import SystemdSpawner
+
+    classes = [
+        JupyterHub, Authenticator, NativeAuthenticator, Spawner, SystemdSpawner,
+        ConfigurableHTTPProxy,
+    ]  # fmt: skip
+    return {cls.__name__: cls for cls in classes}
+
+
+def unknown_settings(sections: dict) -> list[str]:
+    classes, unknown = configurable_classes(), []
+    for section, settings in sections.items():
+        cls = classes.get(section)
+        if cls is None:
+            unknown.append(f"{section} (no such class here)")
+            continue
+        names = set(cls.class_trait_names(config=True))
+        unknown += [f"{section}.{name}" for name in settings if name not in names]
+    return unknown
+
+
+def test_every_one_machine_setting_is_one_the_locked_classes_know(one_machine):
+    assert unknown_settings(one_machine) == []
+
+
 # --- Kubernetes -----------------------------------------------------------------------------
 
 
@@ -116,6 +148,13 @@ def test_kubernetes_logs_in_with_native_accounts_the_teacher_approves(values):
     assert config["JupyterHub"]["authenticator_class"] == "native"
     assert config["NativeAuthenticator"]["open_signup"] is False
     assert config["Authenticator"]["admin_users"] == ["teacher"]
+
+
+def test_every_kubernetes_hub_setting_is_one_the_locked_classes_know(values):
+    # KubeSpawner is not installed here; the setting it gets (args) is every spawner's.
+    sections = {**values["hub"]["config"]}
+    sections["Spawner"] = sections.pop("KubeSpawner")
+    assert unknown_settings(sections) == []
 
 
 def test_kubernetes_serves_https_and_culls_idle_servers(values):
