@@ -71,12 +71,12 @@ test: $(STAMP) $(PROXY_STAMP)  ## Run everything: unit tests, data, ruff, nbval 
 	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
-	@$(BIN)/ruff check src tests notebooks site conftest.py
-	@$(BIN)/ruff format --check src tests notebooks site conftest.py
+	@$(BIN)/ruff check src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format --check src tests notebooks site deploy conftest.py
 
 format: $(STAMP)  ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix src tests notebooks site conftest.py
-	@$(BIN)/ruff format src tests notebooks site conftest.py
+	@$(BIN)/ruff check --fix src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format src tests notebooks site deploy conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
 	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"
