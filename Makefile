@@ -16,10 +16,11 @@ EDITION ?= student
 LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean
+.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean \
+        hub-proxy hub-link
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,23 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m cramplab.course mermaid
 	@touch $@
 
+# JupyterHub's proxy, for the hub test (tests/course/test_classhub.py) and make bench: configurable-http-proxy
+# from the npm registry, pinned with all its dependencies in deploy/proxy/package-lock.json
+# (npm ci checks their hashes). Without npm it is left out and says so once; the hub test then
+# skips, naming what to install (in CI it fails).
+PROXY_DIR   := $(VENV)/share/cramplab/proxy
+PROXY_STAMP := $(PROXY_DIR)/.installed
+$(PROXY_STAMP): deploy/proxy/package.json deploy/proxy/package-lock.json | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  rm -rf $(PROXY_DIR) && mkdir -p $(PROXY_DIR) \
+	  && cp deploy/proxy/package.json deploy/proxy/package-lock.json $(PROXY_DIR)/ \
+	  && npm ci --prefix $(PROXY_DIR) --omit=dev --no-audit --no-fund --loglevel=error >/dev/null \
+	  && echo "configurable-http-proxy $$($(PROXY_DIR)/node_modules/.bin/configurable-http-proxy --version) in $(PROXY_DIR)" \
+	  && touch $@; \
+	else \
+	  echo "note: no npm here, so JupyterHub's proxy is not installed and the hub test skips (sudo apt-get install nodejs npm)" >&2; \
+	fi
+
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
 	@$(BIN)/python -m cramplab.course figures
 
@@ -49,16 +67,16 @@ site: $(STAMP)  ## Build the course website into build/site from the stored outp
 solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
 	@$(BIN)/python -m cramplab.course solutions
 
-test: $(STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
+test: $(STAMP) $(PROXY_STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
 	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
-	@$(BIN)/ruff check src tests notebooks site conftest.py
-	@$(BIN)/ruff format --check src tests notebooks site conftest.py
+	@$(BIN)/ruff check src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format --check src tests notebooks site deploy conftest.py
 
 format: $(STAMP)  ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix src tests notebooks site conftest.py
-	@$(BIN)/ruff format src tests notebooks site conftest.py
+	@$(BIN)/ruff check --fix src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format src tests notebooks site deploy conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
 	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"
@@ -70,11 +88,16 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored
 student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
 	@$(BIN)/python -m cramplab.course student
 
-bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
+bench: $(STAMP) $(PROXY_STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
 	@$(BIN)/python -m cramplab.course bench
 
+hub-proxy: $(PROXY_STAMP)  ## Install JupyterHub's proxy (configurable-http-proxy, needs npm) for the hub test
+
+hub-link: $(STAMP)  ## Print the link that gives students the course on a hub: make hub-link HUB=https://...
+	@$(BIN)/python -m cramplab.course hub-link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
+
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
-	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --extra hub --python-version 3.11 \
 	  --universal --fork-strategy fewest --generate-hashes --annotation-style line --quiet -o requirements.lock
 
 clean:  ## Remove the venv and build leftovers (figures, data and both editions stay)

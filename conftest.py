@@ -51,8 +51,8 @@ def pytest_configure(config):
 
 
 def start_order(item: pytest.Item) -> int:
-    """Browser tests, then notebooks, then the rest: slow files first (see below)."""
-    if item.get_closest_marker("browser"):
+    """Browser and hub tests, then notebooks, then the rest: slow files first (see below)."""
+    if item.get_closest_marker("browser") or item.get_closest_marker("hub"):
         return 0
     return 1 if item.path.suffix == ".ipynb" else 2
 

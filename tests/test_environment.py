@@ -16,6 +16,18 @@ SITE_AND_BROWSER = (
     "sphinxcontrib-mermaid",
     "playwright",
 )
+# The hub extra (deploy/, the hub test): what only the hub process or the test needs stays out
+# of environment.yml; the students' image gets JupyterHub's single-user server and nbgitpuller
+# from PyPI, in environment.yml's pip section (deploy/kubernetes builds it with repo2docker).
+HUB_ONLY = (
+    "jupyterhub-nativeauthenticator",
+    "jupyterhub-idle-culler",
+    "jupyterhub-systemdspawner",
+    "requests",
+    "websocket-client",
+    "pyyaml",
+)
+STUDENT_IMAGE_FROM_PYPI = ("jupyterhub", "nbgitpuller")
 
 
 def locked_versions() -> dict[str, str]:
@@ -34,9 +46,19 @@ def conda_pins() -> dict[str, str]:
     }
 
 
+def pip_pins() -> dict[str, str]:
+    """environment.yml's `pip:` section: name==version lines."""
+    text = (CLONE.root / "environment.yml").read_text()
+    return {
+        name.lower(): version
+        for name, version in re.findall(r"^\s+- ([A-Za-z0-9_.\-]+)==(\S+)\s*$", text, re.M)
+    }
+
+
 def direct_dependencies() -> list[str]:
     project = tomllib.loads((CLONE.root / "pyproject.toml").read_text())["project"]
-    names = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    names = project["dependencies"] + extras["dev"] + extras["hub"]
     return [re.split(r"[<>=\[ ;]", name)[0].lower() for name in names]
 
 
@@ -61,12 +83,26 @@ def test_environment_yml_pins_the_locked_versions():
     # conda users need neither pinned (conda's Python brings its own setuptools). The site
     # builder and Playwright serve `make site` and the browser tests, which run in the
     # Makefile's venv; Binder and conda users read and run notebooks, so they are left out.
-    not_for_conda = {"uv", "setuptools", *SITE_AND_BROWSER}
+    not_for_conda = {"uv", "setuptools", *SITE_AND_BROWSER, *HUB_ONLY, *STUDENT_IMAGE_FROM_PYPI}
     expected = [name for name in direct_dependencies() if name not in not_for_conda]
     missing = [name for name in expected if name not in pins]
     assert not missing, f"environment.yml does not pin {missing}"
     differ = {name: (pins[name], locked[name]) for name in pins if pins[name] != locked.get(name)}
     assert not differ, f"environment.yml and requirements.lock disagree (yml, lock): {differ}"
+
+
+def test_environment_yml_gives_a_hub_image_the_locked_single_user_server_from_pypi():
+    locked, pins = locked_versions(), pip_pins()
+    assert set(STUDENT_IMAGE_FROM_PYPI) <= set(direct_dependencies())
+    assert pins == {name: locked[name] for name in STUDENT_IMAGE_FROM_PYPI}
+
+
+def test_the_lock_is_made_with_every_extra():
+    """`make lock` resolves the dev and hub extras: every extra's packages are in the lock."""
+    makefile = (CLONE.root / "Makefile").read_text()
+    extras = tomllib.loads((CLONE.root / "pyproject.toml").read_text())["project"]
+    for extra in extras["optional-dependencies"]:
+        assert f"--extra {extra}" in makefile, f"make lock leaves out the {extra!r} extra"
 
 
 STUB_PYTHON = """#!/bin/sh

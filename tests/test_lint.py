@@ -7,7 +7,7 @@ from pathlib import Path
 from repo import CLONE
 
 RUFF = Path(sys.executable).with_name("ruff")
-TARGETS = ["src", "tests", "notebooks", "site", "conftest.py"]
+TARGETS = ["src", "tests", "notebooks", "site", "deploy", "conftest.py"]
 
 
 def run_ruff(*args: str) -> subprocess.CompletedProcess:

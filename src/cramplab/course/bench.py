@@ -25,6 +25,9 @@ measured against the floor they cannot beat, measured in the same run on the sam
   coverage table and the planner (its default: the smallest menu for the Daily Values) over
   every food; then the same steps on the foods replicated 2x, 4x and 8x. The slope of log(time) against log(foods) says
   whether a step grows linearly or better (slope <= 1.15) or faster.
+* hub capacity: its own section, cramplab.course.hubbench (a class of 8, 16 and 32 students on
+  a real JupyterHub, and the sizing table derived from it), printed last and written to
+  bench/hub.json. `--hub-only` runs it alone; `--skip-hub` leaves it out.
 
 Other work shares the two cores, so every figure is the median of --repeats runs, with min
 and max to show the noise. Nothing here is a test: a missed target prints MISS, and the exit
@@ -701,6 +704,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only the scale part: start no kernels, build no site, open no browser",
     )
+    parser.add_argument(
+        "--hub-only", action="store_true", help="only the hub capacity section (hubbench)"
+    )
+    parser.add_argument("--skip-hub", action="store_true", help="leave the hub section out")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -724,6 +731,10 @@ def main(argv: list[str] | None = None) -> int:
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.hub_only:
+        from cramplab.course import hubbench
+
+        return hubbench.report(clone)
     measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
     if args.skip_notebooks:
         for name in ("kernels", "nbval", "make_figures", "site", "browser_tests"):
@@ -754,6 +765,11 @@ def main(argv: list[str] | None = None) -> int:
     path = write_results(results, clone.bench / RESULTS_FILE)
     print(format_table(results), end="")
     print(f"\nwrote {path.relative_to(clone.root)}")
+    if not (args.skip_notebooks or args.skip_hub):  # the hub section starts kernels too
+        from cramplab.course import hubbench
+
+        print()
+        hubbench.report(clone)
     return 0
 
 
