@@ -77,7 +77,10 @@ class CourseData:
     symptoms: pd.DataFrame
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
+    claim_parts: pd.DataFrame
     claim_studies: pd.DataFrame
+    claim_grades: pd.DataFrame
+    evidence_searches: pd.DataFrame
     cramp_factors: pd.DataFrame
     supplement_cautions: pd.DataFrame
     # The planner's tables (notebook 07): what a food is, how much of it a day holds, and the
@@ -540,24 +543,12 @@ def _check_cross_table_rules(data_dir: Path, resources: dict, tables: dict) -> N
         )
     _check_amounts(data_dir / resources["food_nutrients"]["path"], tables)
     claims = tables["guide_claims"]
-    by_evidence = claims["check_against"] == "evidence"
-    rules = [
-        ("evidence_verdict", by_evidence & claims["evidence_verdict"].isna(),
-         "a verdict for a claim checked against evidence"),
-        ("evidence_verdict", ~by_evidence & claims["evidence_verdict"].notna(),
-         "no typed verdict for a claim checked against data (the notebooks compute it)"),
-        ("claimed_level", ~by_evidence & claims["claimed_level"].isna(),
-         "the level a claim checked against data implies (excellent source or good source)"),
-        ("claimed_level", by_evidence & claims["claimed_level"].notna(),
-         "no claimed level for a claim checked against evidence"),
-        ("foods", ~by_evidence & (claims["foods"].isna() | claims["nutrients"].isna()),
-         "foods and nutrients for a claim checked against data"),
-    ]  # fmt: skip
-    for column, mask, expected in rules:
-        _fail_first(
-            data_dir / resources["guide_claims"]["path"], mask, column, expected, claims[column]
-        )
+    by_data = claims["check_against"] == "data"
+    _fail_first(data_dir / resources["guide_claims"]["path"],
+                by_data & (claims["foods"].isna() | claims["nutrients"].isna()), "foods",
+                "foods and nutrients for a claim checked against data", claims["foods"])  # fmt: skip
     _check_evidence_rules(data_dir, resources, tables)
+    check_claim_evidence(data_dir, resources, tables)
 
 
 # --- evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ----------
@@ -569,19 +560,17 @@ PROJECT_MATERIAL = re.compile(
 )
 # How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
 STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
-# Verdicts (guide_claims) and grades (the other two tables) that need, allow or forbid a cited
-# study against, and the verdicts that carry a certainty.
+# Grades that need, allow or forbid a cited study against (guide_claims types no verdict:
+# cramplab.claims computes it, and check_claim_evidence checks its inputs).
 NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
-MAY_CITE_STUDY_AGAINST = {"partly_supported"}
-NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
+MAY_CITE_STUDY_AGAINST = {"very_uncertain", "indirect_against"}
 EVIDENCE_TABLES = {
-    "guide_claims": "evidence_verdict",
     "nutrient_symptoms": "evidence_grade",
     "cramp_factors": "evidence_grade",
 }
 SOURCE_TABLES = [
     "intake_references", "symptoms", "nutrient_symptoms", "guide_claims", "claim_studies",
-    "cramp_factors", "supplement_cautions",
+    "cramp_factors", "supplement_cautions", "claim_parts",
 ]  # fmt: skip
 
 
@@ -616,28 +605,14 @@ def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None
                  f"the study against the claim for a {column} of contradicted or mixed")  # fmt: skip
         if (~allowed & against.notna()).any():
             fail(name, ~allowed & against.notna(), "evidence_against",
-                 f"no study against for this {column} (only contradicted, mixed or "
-                 "partly_supported cite one)")  # fmt: skip
+                 f"no study against for this {column} (only contradicted, mixed, very_uncertain "
+                 "or indirect_against cite one)")  # fmt: skip
         unnamed = against.notna() & ~pd.Series(cited, index=table.index)
         if unnamed.any():
             fail(name, unnamed, "evidence_against",
                  "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also "
                  "named in source")  # fmt: skip
-    claims = tables["guide_claims"]
-    needs = claims["evidence_verdict"].isin(NEEDS_CERTAINTY)
-    if (needs & claims["certainty"].isna()).any():
-        fail("guide_claims", needs & claims["certainty"].isna(), "certainty",
-             "a certainty (high, moderate, low or very_low) for a verdict of supported, mixed "
-             "or contradicted")  # fmt: skip
-    if (~needs & claims["certainty"].notna()).any():
-        fail("guide_claims", ~needs & claims["certainty"].notna(), "certainty",
-             "no certainty for this verdict (partly supported claims rate each part in the "
-             "summary; no_evidence_found and not_assessed have nothing to rate)")  # fmt: skip
     studies = tables["claim_studies"]
-    by_data = studies["claim_id"].map(claims.set_index("claim_id")["check_against"]) == "data"
-    if by_data.any():
-        fail("claim_studies", by_data, "claim_id",
-             "a claim checked against evidence (data claims cite no studies)")  # fmt: skip
     numbers = studies[["estimate", "ci_low", "ci_high"]]
     partial = numbers.notna().any(axis=1) & (
         numbers.isna().any(axis=1) | studies["measure"].isna()
@@ -651,6 +626,133 @@ def _check_evidence_rules(data_dir: Path, resources: dict, tables: dict) -> None
     if outside.any():
         fail("claim_studies", outside, "estimate",
              "an estimate inside its interval (ci_low <= estimate <= ci_high)")  # fmt: skip
+
+
+# --- the inputs of the computed verdicts: claim_parts, claim_studies, claim_grades ------------
+
+PICO_ELEMENTS = ("population", "intervention", "comparator", "outcome")
+DATA_BASES = {"food_words", "diet_planner"}
+# Designs whose "against" needs an interval: a trial or observational null counts against a
+# claim only when its interval excludes a worthwhile effect (cramplab.claims.interval_reading).
+NEEDS_INTERVAL_AGAINST = {
+    "systematic_review", "randomised_trial", "nonrandomised_trial", "cohort", "self_controlled",
+    "case_control", "cross_sectional", "case_series", "physiology",
+}  # fmt: skip
+DOWN_JUDGEMENTS = {"not_serious", "serious", "very_serious"}
+UP_JUDGEMENTS = {"large_effect": {"none", "large", "very_large"},
+                 "dose_response": {"none", "present"}, "plausible_confounding": {"none", "present"}}  # fmt: skip
+GRADE_DOMAINS = (
+    "risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias",
+    "large_effect", "dose_response", "plausible_confounding",
+)  # fmt: skip
+
+
+def check_claim_evidence(data_dir: Path, resources: dict, tables: dict) -> None:
+    """The rules the verdict computation relies on: every claim split into parts, each part with
+    what its basis needs, each study placed and read consistently, GRADE judged in full."""
+    from cramplab.claims import interval_reading, no_effect  # the reading rule, written once
+
+    def fail(name, mask, column, expected):
+        path = data_dir / resources[name]["path"]
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=tables[name].index)
+        _fail_first(path, mask, column, expected, tables[name][column])
+
+    claims, parts = tables["guide_claims"], tables["claim_parts"]
+    studies, grades = tables["claim_studies"], tables["claim_grades"]
+    keys = pd.MultiIndex.from_frame(parts[["claim_id", "part"]])
+    fail("guide_claims", ~claims["claim_id"].isin(parts["claim_id"]), "claim_id",
+         "a claim with at least one row in claim_parts.csv")  # fmt: skip
+    check = parts["claim_id"].map(claims.set_index("claim_id")["check_against"])
+    basis = parts["basis"]
+    grade = basis == "grade"
+    for column in PICO_ELEMENTS:
+        fail("claim_parts", grade & parts[column].isna(), column,
+             f"the question's {column} (PICO) for a grade part")  # fmt: skip
+    fail("claim_parts", (basis == "food_words") & parts["claim_word"].isna(), "claim_word",
+         "the FDA claim word the claim uses, for a food_words part")  # fmt: skip
+    fail("claim_parts", (basis != "food_words") & parts["claim_word"].notna(), "claim_word",
+         "no claim word except for a food_words part")  # fmt: skip
+    fail("claim_parts", basis.isin(DATA_BASES) & (check != "data"), "basis",
+         "a food_words or diet_planner part only for a claim checked against data")  # fmt: skip
+    data_claims = set(parts.loc[basis.isin(DATA_BASES), "claim_id"])
+    fail("guide_claims", (claims["check_against"] == "data") & ~claims["claim_id"].isin(data_claims),
+         "check_against", "a food_words or diet_planner part in claim_parts.csv for a data claim")  # fmt: skip
+
+    placed = pd.MultiIndex.from_frame(studies[["claim_id", "part"]])
+    fail("claim_studies", ~placed.isin(keys), "part", "a part listed in claim_parts.csv")
+    part_basis = pd.Series(basis.to_numpy(), index=keys).reindex(placed).to_numpy()
+    fail("claim_studies", pd.Series(part_basis, index=studies.index).isin(
+        [*DATA_BASES, "not_assessed"]), "part",
+        "a part decided by evidence (not food_words, diet_planner or not_assessed)")  # fmt: skip
+    indirect = studies["directness"] == "indirect"
+    fail("claim_studies", indirect & studies["indirect_on"].isna(), "indirect_on",
+         "the PICO element that differs, for an indirect study")  # fmt: skip
+    fail("claim_studies", ~indirect & studies["indirect_on"].notna(), "indirect_on",
+         "no PICO element for a direct study")  # fmt: skip
+    odd = studies["indirect_on"].map(lambda v: bool(set(split_list(v)) - set(PICO_ELEMENTS)))
+    fail("claim_studies", odd, "indirect_on",
+         "PICO elements (population, intervention, comparator, outcome) separated by ';'")  # fmt: skip
+    fail("claim_studies", indirect & studies["how_indirect"].isna(), "how_indirect",
+         "how an indirect study differs, in one sentence")  # fmt: skip
+    interval = studies[["ci_low", "ci_high"]].notna().all(axis=1)
+    fail("claim_studies", interval & studies["worthwhile_effect"].isna(), "worthwhile_effect",
+         "the smallest worthwhile effect, for a study with an interval")  # fmt: skip
+    fail("claim_studies", ~interval & studies["worthwhile_effect"].notna(), "worthwhile_effect",
+         "no worthwhile effect without an interval")  # fmt: skip
+    reading = [
+        interval_reading(row.ci_low, row.ci_high, row.worthwhile_effect, no_effect(row.measure))
+        if ok and pd.notna(row.worthwhile_effect) else row.direction
+        for row, ok in zip(studies.itertuples(), interval, strict=True)
+    ]  # fmt: skip
+    differs = studies["direction"] != pd.Series(reading, index=studies.index)
+    fail("claim_studies", differs, "direction",
+         "the direction its interval reads (for: it excludes no effect on the claimed side; "
+         "against: it excludes the worthwhile effect; neither: it takes in both)")  # fmt: skip
+    bare = ~interval & (studies["direction"] == "against") & studies["design"].isin(
+        NEEDS_INTERVAL_AGAINST)
+    fail("claim_studies", bare, "direction",
+         "an interval that excludes a worthwhile effect before a study counts against "
+         "(an imprecise null never does)")  # fmt: skip
+
+    judged = pd.MultiIndex.from_frame(grades[["claim_id", "part"]])
+    graded_parts = set(keys[grade.to_numpy()])
+    fail("claim_grades", ~judged.isin(list(graded_parts)), "part", "a grade part of claim_parts.csv")
+    up = grades["domain"].map(UP_JUDGEMENTS)
+    allowed = [j in (u if isinstance(u, set) else DOWN_JUDGEMENTS)
+               for j, u in zip(grades["judgement"], up, strict=True)]  # fmt: skip
+    fail("claim_grades", ~pd.Series(allowed, index=grades.index), "judgement",
+         "a judgement of the domain's kind (not_serious, serious or very_serious for a reason to "
+         "rate down; none, large or very_large for a large effect; none or present otherwise)")  # fmt: skip
+    counts = grades.groupby(["claim_id", "part"])["domain"].nunique()
+    short = counts[counts < len(GRADE_DOMAINS)]
+    if len(short):
+        claim_id, part = short.index[0]
+        row = _first_row((grades["claim_id"] == claim_id) & (grades["part"] == part))
+        raise DataError(data_dir / resources["claim_grades"]["path"],
+                        f"a judgement for each of the {len(GRADE_DOMAINS)} GRADE domains of "
+                        f"{claim_id} part {part}", row=row, column="domain",
+                        found=f"{short.iloc[0]} domains")  # fmt: skip
+    rated_down = grades["domain"].isin(GRADE_DOMAINS[:5]) & (grades["judgement"] != "not_serious")
+    down_parts = set(judged[rated_down.to_numpy()])
+    up_row = grades["domain"].isin(UP_JUDGEMENTS) & (grades["judgement"] != "none")
+    illegal = up_row & pd.Series(judged.isin(list(down_parts)), index=grades.index)
+    fail("claim_grades", illegal, "judgement",
+         "no rating up for a body rated down for anything (GRADE 9)")  # fmt: skip
+
+    known = set(tables["evidence_searches"]["search_id"])
+    for name in ("claim_parts", "nutrient_symptoms", "cramp_factors"):
+        unknown = tables[name]["searches"].map(lambda v: bool(set(split_list(v)) - known))
+        fail(name, unknown, "searches", "search ids of evidence_searches.csv, separated by ';'")
+    for name in ("nutrient_symptoms", "cramp_factors"):
+        table = tables[name]
+        linked = pd.MultiIndex.from_frame(table[["claim_id", "part"]].fillna(""))
+        fail(name, table["claim_id"].notna() & ~linked.isin(keys), "part",
+             "a part of claim_parts.csv for the claim the row links to")  # fmt: skip
+        fail(name, table["claim_id"].isna() & table["part"].notna(), "claim_id",
+             "the claim the part belongs to")  # fmt: skip
+        unsearched = (table["evidence_grade"] == "no_evidence_found") & table["claim_id"].isna()
+        fail(name, unsearched & table["searches"].isna(), "searches",
+             "a recorded search for a no_evidence_found grade not linked to a claim part")  # fmt: skip
 
 
 def _check_planner_tables(data_dir: Path, resources: dict, tables: dict) -> None:
