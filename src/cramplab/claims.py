@@ -234,10 +234,17 @@ def interval_reading(ci_low, ci_high, worthwhile, null=1.0) -> str:
     return "against" if ci_low > worthwhile else "neither"
 
 
+STUDY_COLUMNS = [
+    "claim_id", "part", "study", "design", "direction", "directness", "indirect_on", "measure",
+    "estimate", "ci_low", "ci_high", "worthwhile_effect",
+]  # fmt: skip
+
+
 def study_readings(studies: pd.DataFrame, parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """claim_studies with `reading` (the direction the rule uses) and `counts` (whether the
     study's design can decide its part's basis; parts: claim_parts, or all count)."""
-    table = studies.copy()
+    missing = [c for c in STUDY_COLUMNS if c not in studies.columns]
+    table = studies.assign(**{c: np.nan for c in missing})
     has_interval = table[["ci_low", "ci_high", "worthwhile_effect"]].notna().all(axis=1)
     readings = [
         interval_reading(row.ci_low, row.ci_high, row.worthwhile_effect, no_effect(row.measure))
@@ -359,7 +366,9 @@ def level_for_word(word: str) -> str:
     try:
         return CLAIM_WORDS[word]
     except KeyError:
-        raise ValueError(f"{word!r} is not one of the FDA's claim words {list(CLAIM_WORDS)}") from None
+        raise ValueError(
+            f"{word!r} is not one of the FDA's claim words {list(CLAIM_WORDS)}"
+        ) from None
 
 
 def alternative_racc_grams(data: CourseData) -> pd.Series:
@@ -501,6 +510,8 @@ def diet_claim_verdict(
 
 def _grades_of(data: CourseData, claim_id: str, part: str) -> pd.Series:
     grades = data.claim_grades
+    if grades.empty:
+        return pd.Series(dtype=object)
     rows = grades[(grades["claim_id"] == claim_id) & (grades["part"] == part)]
     return rows.set_index("domain")["judgement"]
 
@@ -537,7 +548,9 @@ def part_verdicts(data: CourseData) -> pd.DataFrame:
         else:
             verdict = evidence_verdict(mine)
             body = deciding_studies(mine, verdict)
-            elements = [split_list(v) for v in body.loc[body["directness"] == "indirect", "indirect_on"]]
+            elements = [
+                split_list(v) for v in body.loc[body["directness"] == "indirect", "indirect_on"]
+            ]
             indirect_on = ";".join(dict.fromkeys(e for listed in elements for e in listed)) or None
             if part.basis == "grade":
                 judgements = _grades_of(data, part.claim_id, part.part)
@@ -606,9 +619,11 @@ def verdicts(data: CourseData, basis: str = BASIS) -> pd.DataFrame:
         .reindex(table.index)
     )
     table["certainty"] = grouped["certainty"].agg(lowest_certainty).reindex(table.index)
-    table["basis"] = grouped["basis"].agg(
-        lambda b: "; ".join(dict.fromkeys(BASES[x] for x in b))
-    ).reindex(table.index)
+    table["basis"] = (
+        grouped["basis"]
+        .agg(lambda b: "; ".join(dict.fromkeys(BASES[x] for x in b)))
+        .reindex(table.index)
+    )
     table["parts"] = grouped["part"].size().reindex(table.index)
     table["source"] = claims["source"]
     return table

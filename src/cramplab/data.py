@@ -708,15 +708,20 @@ def check_claim_evidence(data_dir: Path, resources: dict, tables: dict) -> None:
     fail("claim_studies", differs, "direction",
          "the direction its interval reads (for: it excludes no effect on the claimed side; "
          "against: it excludes the worthwhile effect; neither: it takes in both)")  # fmt: skip
-    bare = ~interval & (studies["direction"] == "against") & studies["design"].isin(
-        NEEDS_INTERVAL_AGAINST)
+    bare = (
+        ~interval
+        & (studies["direction"] == "against")
+        & studies["design"].isin(NEEDS_INTERVAL_AGAINST)
+    )
     fail("claim_studies", bare, "direction",
          "an interval that excludes a worthwhile effect before a study counts against "
          "(an imprecise null never does)")  # fmt: skip
 
     judged = pd.MultiIndex.from_frame(grades[["claim_id", "part"]])
     graded_parts = set(keys[grade.to_numpy()])
-    fail("claim_grades", ~judged.isin(list(graded_parts)), "part", "a grade part of claim_parts.csv")
+    fail(
+        "claim_grades", ~judged.isin(list(graded_parts)), "part", "a grade part of claim_parts.csv"
+    )
     up = grades["domain"].map(UP_JUDGEMENTS)
     allowed = [j in (u if isinstance(u, set) else DOWN_JUDGEMENTS)
                for j, u in zip(grades["judgement"], up, strict=True)]  # fmt: skip
