@@ -152,11 +152,15 @@ def first_data_claim_row():
 
 FOODS_ROWS = len((DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()) - 1
 CLAIM = first_data_claim_row()
-CONTRADICTED = first_row("guide_claims.csv", "evidence_verdict", "contradicted")
-SUPPORTED = first_row("guide_claims.csv", "evidence_verdict", "supported")
-NOT_ASSESSED = first_row("guide_claims.csv", "evidence_verdict", "not_assessed")
-MIXED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "mixed")
+UNCERTAIN_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "very_uncertain")
+ESTABLISHED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "established")
 STUDY_WITH_ESTIMATE = first_row("claim_studies.csv", "measure", "risk ratio")
+INDIRECT_STUDY = first_row("claim_studies.csv", "directness", "indirect")
+KONA = first_row("claim_studies.csv", "study", "Kona medical-tent records")
+COHORT_NULL = first_row("claim_studies.csv", "study", "Schwellnus 2011")
+GRADE_PART = first_row("claim_parts.csv", "basis", "grade")
+DIET_PART = first_row("claim_parts.csv", "basis", "diet_planner")
+UPGRADE_ROW = first_row("claim_grades.csv", "domain", "large_effect")  # its part is rated down
 BAD_INPUT = {
     "missing file": (
         lambda folder: (folder / "symptoms.csv").unlink(),
@@ -182,7 +186,7 @@ BAD_INPUT = {
                 for number, line in enumerate(text.split("\n"))
             ),
         ),
-        r"cramp_factors\.csv, row 1: expected 9 comma-separated fields, found 10",
+        r"cramp_factors\.csv, row 1: expected 12 comma-separated fields, found 13",
     ),
     "non-numeric amount": (
         set_cell("food_nutrients.csv", 5, "amount", "12mg"),
@@ -345,45 +349,63 @@ BAD_INPUT = {
         resource("foods", lambda r: r.update(path=".")),
         r"datapackage\.json, resource 'foods': expected a \"path\": .*, found '\. \(a folder\)'",
     ),
-    "typed verdict on a data claim": (
-        set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
-        rf"guide_claims\.csv, row {CLAIM}, column 'evidence_verdict': expected no typed verdict",
+    "a data claim without a food or diet part": (
+        set_cell("claim_parts.csv", DIET_PART, "basis", "not_assessed"),
+        r"guide_claims\.csv, row \d+, column 'check_against': expected a food_words or "
+        r"diet_planner part",
     ),
-    "data claim without its level": (
-        set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
-        rf"guide_claims\.csv, row {CLAIM}, column 'claimed_level': expected the level",
+    "a grade part without its population": (
+        set_cell("claim_parts.csv", GRADE_PART, "population", ""),
+        rf"claim_parts\.csv, row {GRADE_PART}, column 'population': expected the question's "
+        r"population \(PICO\)",
     ),
-    "contradicted without a study against": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", ""),
-        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected the study "
-        r"against the claim",
+    "an indirect study without the PICO element that differs": (
+        set_cell("claim_studies.csv", INDIRECT_STUDY, "indirect_on", ""),
+        rf"claim_studies\.csv, row {INDIRECT_STUDY}, column 'indirect_on': expected the PICO "
+        r"element that differs",
     ),
-    "a study against that the source does not cite": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "PMID 12345"),
-        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs .* "
-        r"each also named in source, found 'PMID 12345'",
+    "a direction its interval does not read": (
+        set_cell("claim_studies.csv", KONA, "direction", "against"),
+        rf"claim_studies\.csv, row {KONA}, column 'direction': expected the direction its "
+        r"interval reads",
     ),
-    "a study against named in words, not by DOI or PMID": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "Garrison 2020"),
-        rf"guide_claims\.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs",
+    "a null without an interval counted against": (
+        set_cell("claim_studies.csv", COHORT_NULL, "direction", "against"),
+        rf"claim_studies\.csv, row {COHORT_NULL}, column 'direction': expected an interval "
+        r"that excludes a worthwhile effect",
     ),
-    "a study against for a supported claim": (
-        set_cell("guide_claims.csv", SUPPORTED, "evidence_against", "PMID 22963024"),
-        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_against': expected no study "
-        r"against",
+    "rating up a body rated down": (
+        set_cell("claim_grades.csv", UPGRADE_ROW, "judgement", "large"),
+        rf"claim_grades\.csv, row {UPGRADE_ROW}, column 'judgement': expected no rating up for "
+        r"a body rated down",
+    ),
+    "a judgement of the wrong kind": (
+        set_cell("claim_grades.csv", UPGRADE_ROW, "judgement", "serious"),
+        rf"claim_grades\.csv, row {UPGRADE_ROW}, column 'judgement': expected a judgement of "
+        r"the domain's kind",
+    ),
+    "a search no one recorded": (
+        set_cell("claim_parts.csv", GRADE_PART, "searches", "S99"),
+        rf"claim_parts\.csv, row {GRADE_PART}, column 'searches': expected search ids",
+    ),
+    "a study for a food claim": (
+        set_cell("claim_studies.csv", 1, "claim_id", "C23"),
+        r"claim_studies\.csv, row 1, column 'part': expected a part",
     ),
     "mixed grade without a study against": (
-        set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", ""),
-        rf"cramp_factors\.csv, row {MIXED_FACTOR}, column 'evidence_against': expected the study "
-        r"against the claim for a evidence_grade of contradicted or mixed",
+        set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_grade", "mixed"),
+        rf"cramp_factors\.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected "
+        r"the study against the claim for a evidence_grade of contradicted or mixed",
     ),
-    "supported without a certainty": (
-        set_cell("guide_claims.csv", SUPPORTED, "certainty", ""),
-        rf"guide_claims\.csv, row {SUPPORTED}, column 'certainty': expected a certainty",
+    "a study against for an established grade": (
+        set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_against", "PMID 22963024"),
+        rf"cramp_factors\.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected "
+        r"no study against",
     ),
-    "a certainty for a claim not assessed": (
-        set_cell("guide_claims.csv", NOT_ASSESSED, "certainty", "low"),
-        rf"guide_claims\.csv, row {NOT_ASSESSED}, column 'certainty': expected no certainty",
+    "a study against that the source does not cite": (
+        set_cell("cramp_factors.csv", UNCERTAIN_FACTOR, "evidence_against", "PMID 12345"),
+        rf"cramp_factors\.csv, row {UNCERTAIN_FACTOR}, column 'evidence_against': expected "
+        r"DOIs .* each also named in source, found 'PMID 12345'",
     ),
     "a source naming a project file": (
         set_cell("symptoms.csv", 2, "source", "facts.md section 4"),
@@ -394,20 +416,15 @@ BAD_INPUT = {
         set_cell("intake_references.csv", 3, "note", "not in the course's reference list"),
         r"intake_references\.csv, row 3, column 'note': expected a citation a reader can look up",
     ),
-    "an unknown verdict word": (
-        set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", "unsupported"),
-        rf"guide_claims\.csv, row {SUPPORTED}, column 'evidence_verdict': expected one of "
-        r"'supported', 'partly_supported', 'mixed', 'contradicted', 'no_evidence_found', "
-        r"'not_assessed', found 'unsupported'",
+    "an unknown evidence grade": (
+        set_cell("cramp_factors.csv", UNCERTAIN_FACTOR, "evidence_grade", "unsupported"),
+        rf"cramp_factors\.csv, row {UNCERTAIN_FACTOR}, column 'evidence_grade': expected one of "
+        r"'established', 'limited'",
     ),
     "an estimate outside its interval": (
         set_cell("claim_studies.csv", STUDY_WITH_ESTIMATE, "estimate", "2.5"),
         rf"claim_studies\.csv, row {STUDY_WITH_ESTIMATE}, column 'estimate': expected an "
         r"estimate inside its interval",
-    ),
-    "a study for a data claim": (
-        set_cell("claim_studies.csv", 1, "claim_id", "C23"),
-        r"claim_studies\.csv, row 1, column 'claim_id': expected a claim checked against evidence",
     ),
 }
 
@@ -568,24 +585,24 @@ def test_no_source_or_note_cell_names_project_material(column):
     assert not found, f"{len(found)} {column} cells cite project material, e.g. {found[:3]}"
 
 
-def test_every_contradicted_verdict_or_grade_cites_a_study_against(data):
-    for table, column in [
-        (data.guide_claims, "evidence_verdict"),
-        (data.nutrient_symptoms, "evidence_grade"),
-        (data.cramp_factors, "evidence_grade"),
-    ]:
-        against = table[table[column] == "contradicted"]
-        assert len(against), f"the test needs a contradicted row in {column}"
+def test_every_grade_against_cites_the_study_it_rests_on(data):
+    cited = 0
+    for table in (data.nutrient_symptoms, data.cramp_factors):
+        against = table[table["evidence_against"].notna()]
+        cited += len(against)
         for ids, source in zip(against["evidence_against"], against["source"], strict=True):
-            assert ids and all(i in source for i in ids.split(";")), (ids, source)
+            assert ids and all(i.strip() in source for i in ids.split(";")), (ids, source)
+        must = table["evidence_grade"].isin(["contradicted", "mixed"])
+        assert table.loc[must, "evidence_against"].notna().all()
+    assert cited, "the test needs a row that cites a study against"
 
 
-def test_no_evidence_found_and_contradicted_stay_apart(data):
+def test_no_evidence_found_and_evidence_against_stay_apart(data):
     """Absence of evidence cites no study against; evidence against always does."""
-    nothing = data.guide_claims["evidence_verdict"].isin(["no_evidence_found", "not_assessed"])
-    assert nothing.any()
-    assert data.guide_claims.loc[nothing, "evidence_against"].isna().all()
-    assert data.guide_claims.loc[nothing, "certainty"].isna().all()
+    for table in (data.nutrient_symptoms, data.cramp_factors):
+        nothing = table["evidence_grade"] == "no_evidence_found"
+        assert table.loc[nothing, "evidence_against"].isna().all()
+    assert (data.nutrient_symptoms["evidence_grade"] == "no_evidence_found").any()
 
 
 IOM_UL = "likely to pose no risk of adverse health effects to almost all individuals"
