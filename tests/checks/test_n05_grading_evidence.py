@@ -20,7 +20,7 @@ RUBRIC = {
     "parts": 2,
     "basis_a": "clinical_reference",
     "differs_on": "population",
-    "reading": "against",
+    "start": "high",
     "part_b": "indirect_against",
     "claim": "partly_supported",
 }
@@ -52,7 +52,7 @@ CASES = [
         ],
         wrong=[
             {**RUBRIC, "differs_on": "intervention"},
-            {**RUBRIC, "reading": "neither"},
+            {**RUBRIC, "start": "low"},
             {**RUBRIC, "part_b": "contradicted"},
             {**RUBRIC, "claim": "contradicted", "parts": 1},
             {key: value for key, value in RUBRIC.items() if key != "claim"},

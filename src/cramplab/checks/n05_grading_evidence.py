@@ -25,7 +25,7 @@ __all__ = [
     "studies_that_read_against",
 ]
 TRIAL_DESIGNS = ["randomised_trial", "systematic_review"]
-RUBRIC_ITEMS = ["parts", "basis_a", "differs_on", "reading", "part_b", "claim"]
+RUBRIC_ITEMS = ["parts", "basis_a", "differs_on", "start", "part_b", "claim"]
 
 
 @exercise
@@ -123,7 +123,7 @@ def _c38b():
         "parts": len(table.loc["C38b"]),
         "basis_a": table.at[("C38b", "a"), "basis"],
         "differs_on": frequency["indirect_on"],
-        "reading": frequency["reading"],
+        "start": parts.at[("C38b", "b"), "start"],
         "part_b": ungraded,
         "claim": claims.verdicts(data()).at["C38b", "verdict"],
     }, parts
@@ -135,7 +135,7 @@ RUBRIC_HINTS = {
     "basis_a": "correcting a measured deficiency is standard medical care: which basis states "
     "established clinical facts?",
     "differs_on": "compare whom the trials enrolled with the people part b is about.",
-    "reading": "set the interval beside the review's worthwhile effect (a 25% reduction).",
+    "start": "what design is the body of part b, and where does GRADE start it?",
     "part_b": "no trial enrolled people with a deficiency: what verdict does indirect evidence give?",
     "claim": "one part holds and the other is not shown.",
 }
@@ -157,7 +157,7 @@ def rubric_c38b(answer) -> None:
         allowed = {
             "basis_a": list(claims.BASES),
             "differs_on": claims.PICO,
-            "reading": ["for", "against", "neither"],
+            "start": ["high", "low"],
             "part_b": claims.VERDICTS,
             "claim": claims.VERDICTS,
         }[item]
@@ -204,7 +204,7 @@ def grade_c38b_summary_of_findings(answer) -> None:
             invalid(f"Expected a (judgement, reason) pair for {domain}, got {len(entry)} items.")
         judgement, reason = entry
         one_of(judgement, list(claims.STEPS), what=f"the judgement for {domain}")
-        if not isinstance(reason, str) or len(reason.split()) < 3:
+        if not isinstance(reason, str) or len(reason.split()) < 2:
             wrong(f"give a reason of a few words for {domain}: a judgement without one is not "
                   "a GRADE judgement.")  # fmt: skip
         if judgement != sof.at[domain, "judgement"]:
