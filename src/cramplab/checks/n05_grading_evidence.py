@@ -129,6 +129,18 @@ def _c38b():
     }, parts
 
 
+def _item_by_item(items: list[str], missed: list[str], hints: dict[str, str], what: str) -> str:
+    """How many items agree, which differ, and a hint for the first that differs."""
+    agree = len(items) - len(missed)
+    if len(missed) == 1:
+        return f"{agree} of {len(items)} {what} agree; {missed[0]} differs: {hints[missed[0]]}"
+    named = ", ".join(missed[:3]) + (f" and {len(missed) - 3} more" if len(missed) > 3 else "")
+    return (
+        f"{agree} of {len(items)} {what} agree; {named} differ. First, {missed[0]}: "
+        + hints[missed[0]]
+    )
+
+
 RUBRIC_HINTS = {
     "parts": "count what the sentence asserts: what magnesium does to a deficiency, and what "
     "it does to cramps.",
@@ -164,8 +176,7 @@ def rubric_c38b(answer) -> None:
         if one_of(value, allowed, what=f"the {item} item") != expected[item]:
             missed.append(item)
     if missed:
-        wrong(f"{len(missed)} of {len(RUBRIC_ITEMS)} items differ, first {missed[0]}: "
-              f"{RUBRIC_HINTS[missed[0]]}")  # fmt: skip
+        wrong(_item_by_item(RUBRIC_ITEMS, missed, RUBRIC_HINTS, "items"))
     right(
         f"{expected['parts']} parts: correcting a deficiency holds ({expected['basis_a'].replace('_', ' ')}); the "
         f"trials differ on {expected['differs_on']}, so their precise null is only indirect "
@@ -210,8 +221,7 @@ def grade_c38b_summary_of_findings(answer) -> None:
         if judgement != sof.at[domain, "judgement"]:
             differ.append(domain)
     if differ:
-        others = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
-        wrong(f"{differ[0]}{others} differs from the course: {SOF_HINTS[differ[0]]}")
+        wrong(_item_by_item(claims.DOMAINS, differ, SOF_HINTS, "judgements"))
     parts = _c38b()[1]
     part = parts.loc[("C38b", "b")]
     moves = ", ".join(
