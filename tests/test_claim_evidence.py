@@ -281,6 +281,39 @@ def test_notebook_06_shows_every_claim_with_the_recomputed_verdict():
     assert (shown.loc[expected.index] == expected).all(axis=None), shown.compare(expected)
 
 
+STATED = re.compile(
+    r"(?P<before>[\w ]{0,40})<!--fact:(?P<key>c\d+[a-z]*)_(?P<what>verdict|certainty)-->"
+)
+
+
+def stated_results(notebook: str) -> list[tuple[str, str, str]]:
+    """Each (fact key, verdict or certainty, the words just before it) in a notebook's prose."""
+    cells = json.loads((CLONE.notebooks / notebook).read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return [(m["key"], m["what"], m["before"]) for m in STATED.finditer(text)]
+
+
+def expected_result(key: str, what: str) -> str:
+    """The recomputed verdict or certainty a fact key names: a claim (c38b) or a part (c38bb)."""
+    claim_ids = {c.lower(): c for c in VERDICTS.index}
+    if key in claim_ids:
+        value = VERDICTS.at[claim_ids[key], what]
+    else:
+        value = RECOMPUTED.at[(claim_ids[key[:-1]], key[-1]), what]
+    return str(value).replace("_", " ")
+
+
+@pytest.mark.parametrize("notebook", ["05_grading_evidence.ipynb", "06_checking_the_guide.ipynb"])
+def test_the_notebooks_state_the_recomputed_verdicts(notebook):
+    stated = stated_results(notebook)
+    assert len(stated) >= 3, f"{notebook} should state some verdicts with fact markers"
+    for key, what, before in stated:
+        expected = expected_result(key, what)
+        assert before.endswith(expected), (
+            f"{notebook}: {key} {what} stated as {before!r}, recomputed {expected!r}"
+        )
+
+
 def test_notebook_05_states_the_recomputed_result_of_its_graded_claims():
     text = (CLONE.notebooks / "05_grading_evidence.ipynb").read_text(encoding="utf-8")
     for key in [("C38b", "b"), ("C30a", "a")]:
