@@ -143,6 +143,9 @@ def make_course(
     fish: pd.DataFrame | None = None,
     categories: pd.DataFrame | None = None,
     absorption=None,
+    parts: pd.DataFrame | None = None,
+    studies: pd.DataFrame | None = None,
+    grades: pd.DataFrame | None = None,
 ):
     """A CourseData from {food_id: {serving_g, energy, magnesium, sodium, ...}}.
 
@@ -152,7 +155,8 @@ def make_course(
     fortified, max_portions (default 3, of a portion of serving_g) and category (default
     "any", a category that never binds). Food columns from the reference-amount tables:
     food_group, racc_g (default: the serving), label_serving_g, calcium (adds the nutrient).
-    absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption.
+    absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption. parts, studies
+    and grades: claim_parts, claim_studies and claim_grades for the claims.
     """
     nutrients = NUTRIENTS if nutrients is None else nutrients
     if any("calcium" in spec for spec in foods.values()) and "calcium" not in set(
@@ -223,7 +227,10 @@ def make_course(
         symptoms=empty,
         nutrient_symptoms=empty,
         guide_claims=claims if claims is not None else empty,
-        claim_studies=empty,
+        claim_parts=parts if parts is not None else empty,
+        claim_studies=studies if studies is not None else empty,
+        claim_grades=grades if grades is not None else empty,
+        evidence_searches=empty,
         cramp_factors=empty,
         supplement_cautions=empty,
         food_attributes=pd.DataFrame(attribute_rows),

@@ -172,6 +172,13 @@ def row_of_text(name, text):
     return int(np.flatnonzero(hit)[0]) + 1
 
 
+def row_of_values(name, column, /, **cells):
+    """A column's values in the rows of a table whose cells are as given (as written)."""
+    table = pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+    match = np.logical_and.reduce([table[c] == value for c, value in cells.items()])
+    return list(table.loc[match, column])
+
+
 def first_non_ascii_row(name):
     lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines) if not line.isascii())
@@ -184,13 +191,28 @@ def cell(name, row, column):
 
 FOODS_ROWS = len((DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()) - 1
 CLAIM = first_row("guide_claims.csv", "check_against", "data")
-CONTRADICTED = first_row("guide_claims.csv", "evidence_verdict", "contradicted")
-SUPPORTED = first_row("guide_claims.csv", "evidence_verdict", "supported")
-NOT_ASSESSED = first_row("guide_claims.csv", "evidence_verdict", "not_assessed")
-MIXED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "mixed")
+EVIDENCE_CLAIM = first_row("guide_claims.csv", "check_against", "evidence")
+UNCERTAIN_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "very_uncertain")
 ESTABLISHED_FACTOR = first_row("cramp_factors.csv", "evidence_grade", "established")
-CONTRADICTED_LINK = first_row("nutrient_symptoms.csv", "evidence_grade", "contradicted")
+UNCERTAIN_LINK = first_row("nutrient_symptoms.csv", "evidence_grade", "very_uncertain")
 STUDY = first_row("claim_studies.csv", "measure", "risk ratio")
+INDIRECT_STUDY = first_row("claim_studies.csv", "directness", "indirect")
+DIRECT_STUDY = first_row("claim_studies.csv", "directness", "direct")
+KONA = first_row("claim_studies.csv", "study", "Kona medical-tent records")
+COHORT_NULL = first_row("claim_studies.csv", "study", "Schwellnus 2011")
+GRADE_PART = first_row("claim_parts.csv", "basis", "grade")
+DIET_PART = first_row("claim_parts.csv", "basis", "diet_planner")
+FOOD_PART = first_row("claim_parts.csv", "basis", "food_words")
+UPGRADE_ROW = first_row("claim_grades.csv", "domain", "large_effect")  # its part is rated down
+UPGRADE_DOWN = row_of_values(  # the first domain that part is rated down for
+    "claim_grades.csv",
+    "domain",
+    claim_id=cell("claim_grades.csv", UPGRADE_ROW, "claim_id"),
+    part=cell("claim_grades.csv", UPGRADE_ROW, "part"),
+    judgement="serious",
+)[0]
+UNSEARCHED_LINK = row_of("nutrient_symptoms.csv", evidence_grade="no_evidence_found", claim_id="")
+UNLINKED_FACTOR = row_of("cramp_factors.csv", evidence_grade="limited", claim_id="")
 BANANA = first_row("foods.csv", "food_id", "banana")
 MILK = first_row("foods.csv", "food_id", "milk_whole")
 KALE_RAW = first_row("foods.csv", "food_id", "kale_raw")
@@ -255,7 +277,7 @@ BAD_INPUT = {
                 for number, line in enumerate(text.split("\n"))
             ),
         ),
-        "cramp_factors.csv, row 1: expected 9 comma-separated fields, found 10",
+        "cramp_factors.csv, row 1: expected 12 comma-separated fields, found 13",
     ),
     "non-numeric amount": (
         set_cell("food_nutrients.csv", 5, "amount", "12mg"),
@@ -734,27 +756,6 @@ BROKEN_RULES = {
         f"guide_claims.csv, row {CLAIM}, column 'nutrients': expected ids listed in "
         "nutrients.csv (nutrient_id), separated by ';', found 'calcum'",
     ),
-    "typed verdict on a data claim": (
-        set_cell("guide_claims.csv", CLAIM, "evidence_verdict", "supported"),
-        f"guide_claims.csv, row {CLAIM}, column 'evidence_verdict': expected an empty cell, "
-        "since check_against is data (the notebooks compute the verdict), found 'supported'",
-    ),
-    "an evidence claim without a verdict": (
-        set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", ""),
-        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_verdict': expected a verdict, since "
-        "check_against is evidence, found an empty cell",
-    ),
-    "data claim without its level": (
-        set_cell("guide_claims.csv", CLAIM, "claimed_level", ""),
-        f"guide_claims.csv, row {CLAIM}, column 'claimed_level': expected the level the claim "
-        "implies (excellent source or good source), since check_against is data, found an "
-        "empty cell",
-    ),
-    "a level for an evidence claim": (
-        set_cell("guide_claims.csv", SUPPORTED, "claimed_level", "good source"),
-        f"guide_claims.csv, row {SUPPORTED}, column 'claimed_level': expected an empty cell, "
-        "since check_against is evidence, found 'good source'",
-    ),
     "a data claim without its nutrients": (
         set_cell("guide_claims.csv", CLAIM, "nutrients", ""),
         f"guide_claims.csv, row {CLAIM}, column 'nutrients': expected the nutrients the claim "
@@ -765,90 +766,81 @@ BROKEN_RULES = {
         f"guide_claims.csv, row {CLAIM}, column 'foods': expected the foods the claim names, "
         "since check_against is data, found an empty cell",
     ),
-    "contradicted without a study against": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", ""),
-        f"guide_claims.csv, row {CONTRADICTED}, column 'evidence_against': expected the study "
-        "against the claim (its DOI or PMID), since evidence_verdict is contradicted, found an "
-        "empty cell",
+    # claim_parts
+    "a claim without parts": (
+        drop_rows("claim_parts.csv", "C01,"),
+        "claim_parts.csv, column 'claim_id': expected a row for every claim of guide_claims.csv "
+        "(a claim holds when all its parts do), found no row for C01",
     ),
-    "a study against that the source does not cite": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "PMID 12345"),
-        f"guide_claims.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs "
-        "(doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in source, "
-        "found 'PMID 12345'",
+    **{
+        f"a grade part without its {element}": (
+            set_cell("claim_parts.csv", GRADE_PART, element, ""),
+            f"claim_parts.csv, row {GRADE_PART}, column '{element}': expected the question's "
+            f"{element} (PICO), since basis is grade, found an empty cell",
+        )
+        for element in ("population", "intervention", "comparator", "outcome")
+    },
+    "a food part without its claim word": (
+        set_cell("claim_parts.csv", FOOD_PART, "claim_word", ""),
+        f"claim_parts.csv, row {FOOD_PART}, column 'claim_word': expected the FDA claim word "
+        "the claim uses (rich, high, excellent source or good source), since basis is "
+        "food_words, found an empty cell",
     ),
-    "a study against named in words, not by DOI or PMID": (
-        set_cell("guide_claims.csv", CONTRADICTED, "evidence_against", "Garrison 2020"),
-        f"guide_claims.csv, row {CONTRADICTED}, column 'evidence_against': expected DOIs "
-        "(doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in source, "
-        "found 'Garrison 2020'",
+    "a claim word for a grade part": (
+        set_cell("claim_parts.csv", GRADE_PART, "claim_word", "rich"),
+        f"claim_parts.csv, row {GRADE_PART}, column 'claim_word': expected an empty cell, since "
+        "basis is grade (only a food_words part names a claim word), found 'rich'",
     ),
-    "a study against for a supported claim": (
-        set_cell("guide_claims.csv", SUPPORTED, "evidence_against", "PMID 22963024"),
-        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_against': expected an empty cell, "
-        "since evidence_verdict is supported (only contradicted, mixed or partly_supported cite "
-        "a study against), found 'PMID 22963024'",
+    "a diet part for a claim checked against evidence": (
+        set_cell("claim_parts.csv", GRADE_PART, "basis", "diet_planner"),
+        f"claim_parts.csv, row {GRADE_PART}, column 'basis': expected a basis the evidence "
+        f"decides, since guide_claims.csv checks {cell('claim_parts.csv', GRADE_PART, 'claim_id')} "
+        "against evidence (food_words and diet_planner parts only for a claim checked against "
+        "data), found 'diet_planner'",
     ),
-    "supported without a certainty": (
-        set_cell("guide_claims.csv", SUPPORTED, "certainty", ""),
-        f"guide_claims.csv, row {SUPPORTED}, column 'certainty': expected a certainty (high, "
-        "moderate, low or very_low), since evidence_verdict is supported, found an empty cell",
+    "a data claim without a food or diet part": (
+        set_cell("claim_parts.csv", DIET_PART, "basis", "not_assessed"),
+        "claim_parts.csv, column 'basis': expected a food_words or diet_planner part for every "
+        "claim that guide_claims.csv checks against data, found none for "
+        f"{cell('claim_parts.csv', DIET_PART, 'claim_id')}, a claim checked against data",
     ),
-    "a certainty for a claim not assessed": (
-        set_cell("guide_claims.csv", NOT_ASSESSED, "certainty", "low"),
-        f"guide_claims.csv, row {NOT_ASSESSED}, column 'certainty': expected an empty cell, "
-        "since evidence_verdict is not_assessed (partly supported claims rate each part in the "
-        "summary; no_evidence_found, not_assessed and data claims have nothing to rate), found "
-        "'low'",
-    ),
-    "an unknown verdict word": (
-        set_cell("guide_claims.csv", SUPPORTED, "evidence_verdict", "unsupported"),
-        f"guide_claims.csv, row {SUPPORTED}, column 'evidence_verdict': expected one of "
-        "'supported', 'partly_supported', 'mixed', 'contradicted', 'no_evidence_found', "
-        "'not_assessed', found 'unsupported'",
-    ),
-    # nutrient_symptoms and cramp_factors
-    "a contradicted link without a study against": (
-        set_cell("nutrient_symptoms.csv", CONTRADICTED_LINK, "evidence_against", ""),
-        f"nutrient_symptoms.csv, row {CONTRADICTED_LINK}, column 'evidence_against': expected the "
-        "study against the claim (its DOI or PMID), since evidence_grade is contradicted, "
-        "found an empty cell",
-    ),
-    "a study against for an established link": (
-        set_cell("nutrient_symptoms.csv", 1, "evidence_against", "PMID 22963024"),
-        "nutrient_symptoms.csv, row 1, column 'evidence_against': expected an empty cell, since "
-        "evidence_grade is established (only contradicted, mixed or partly_supported cite a "
-        "study against), found 'PMID 22963024'",
-    ),
-    "a link's study against named in words": (
-        set_cell("nutrient_symptoms.csv", CONTRADICTED_LINK, "evidence_against", "Cochrane"),
-        f"nutrient_symptoms.csv, row {CONTRADICTED_LINK}, column 'evidence_against': expected "
-        "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in "
-        "source, found 'Cochrane'",
-    ),
-    "a study against for an established cause": (
-        set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_against", "PMID 22963024"),
-        f"cramp_factors.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected an "
-        "empty cell, since evidence_grade is established (only contradicted, mixed or "
-        "partly_supported cite a study against), found 'PMID 22963024'",
-    ),
-    "a cause's study against that its source does not cite": (
-        set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", "PMID 1"),
-        f"cramp_factors.csv, row {MIXED_FACTOR}, column 'evidence_against': expected DOIs "
-        "(doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in source, "
-        "found 'PMID 1'",
-    ),
-    "mixed grade without a study against": (
-        set_cell("cramp_factors.csv", MIXED_FACTOR, "evidence_against", ""),
-        f"cramp_factors.csv, row {MIXED_FACTOR}, column 'evidence_against': expected the study "
-        "against the claim (its DOI or PMID), since evidence_grade is mixed, found an empty cell",
+    "a search no one recorded": (
+        set_cell("claim_parts.csv", GRADE_PART, "searches", "S03;S99"),
+        f"claim_parts.csv, row {GRADE_PART}, column 'searches': expected ids listed in "
+        "evidence_searches.csv (search_id), separated by ';', found 'S99'",
     ),
     # claim_studies
-    "a study for a data claim": (
+    "a study of a part that does not exist": (
+        set_cell("claim_studies.csv", 1, "part", "z"),
+        "claim_studies.csv, row 1, column 'part': expected a part that claim_parts.csv lists "
+        "(C01 has no part z there), found 'z'",
+    ),
+    "a study for a food claim": (
         set_cell("claim_studies.csv", 1, "claim_id", "C23"),
-        "claim_studies.csv, row 1, column 'claim_id': expected a claim checked against "
-        "evidence (guide_claims.csv checks C23 against data, and data claims cite no studies), "
-        "found 'C23'",
+        "claim_studies.csv, row 1, column 'part': expected a part the evidence decides "
+        "(claim_parts.csv gives C23 part a the basis food_words; food_words, diet_planner and "
+        "not_assessed parts cite no studies), found 'a'",
+    ),
+    "an indirect study without the PICO element that differs": (
+        set_cell("claim_studies.csv", INDIRECT_STUDY, "indirect_on", ""),
+        f"claim_studies.csv, row {INDIRECT_STUDY}, column 'indirect_on': expected the PICO "
+        "element that differs, since directness is indirect, found an empty cell",
+    ),
+    "a direct study with a PICO element that differs": (
+        set_cell("claim_studies.csv", DIRECT_STUDY, "indirect_on", "population"),
+        f"claim_studies.csv, row {DIRECT_STUDY}, column 'indirect_on': expected an empty cell, "
+        "since directness is direct, found 'population'",
+    ),
+    "an indirect study differing in something PICO does not name": (
+        set_cell("claim_studies.csv", INDIRECT_STUDY, "indirect_on", "population;dose"),
+        f"claim_studies.csv, row {INDIRECT_STUDY}, column 'indirect_on': expected PICO elements "
+        "(population, intervention, comparator, outcome), separated by ';', found 'dose'",
+    ),
+    "an indirect study that does not say how": (
+        set_cell("claim_studies.csv", INDIRECT_STUDY, "how_indirect", ""),
+        f"claim_studies.csv, row {INDIRECT_STUDY}, column 'how_indirect': expected how the "
+        "study differs from the part's question, in one sentence, since directness is "
+        "indirect, found an empty cell",
     ),
     **{
         f"an effect without its {column}": (
@@ -878,6 +870,147 @@ BROKEN_RULES = {
         set_cell("claim_studies.csv", STUDY, "estimate", "0.5"),
         f"claim_studies.csv, row {STUDY}, column 'estimate': expected no lower than ci_low "
         f"({cell('claim_studies.csv', STUDY, 'ci_low')}), found '0.5'",
+    ),
+    "an interval without the effect worth having": (
+        set_cell("claim_studies.csv", STUDY, "worthwhile_effect", ""),
+        f"claim_studies.csv, row {STUDY}, column 'worthwhile_effect': expected the smallest "
+        "effect worth having, in risk ratio, since the row gives an interval "
+        f"({cell('claim_studies.csv', STUDY, 'ci_low')} to "
+        f"{cell('claim_studies.csv', STUDY, 'ci_high')}), found an empty cell",
+    ),
+    "an effect worth having without an interval": (
+        set_cell("claim_studies.csv", INDIRECT_STUDY, "worthwhile_effect", "0.8"),
+        f"claim_studies.csv, row {INDIRECT_STUDY}, column 'worthwhile_effect': expected an "
+        "empty cell, since the row gives no interval, found '0.8'",
+    ),
+    "a direction its interval does not read": (
+        set_cell("claim_studies.csv", KONA, "direction", "against"),
+        f"claim_studies.csv, row {KONA}, column 'direction': expected the direction its "
+        f"interval reads, for ({cell('claim_studies.csv', KONA, 'ci_low')} to "
+        f"{cell('claim_studies.csv', KONA, 'ci_high')}, worthwhile effect "
+        f"{cell('claim_studies.csv', KONA, 'worthwhile_effect')}; for: it excludes no effect on "
+        "the claimed side; against: it excludes the worthwhile effect; neither: it takes in "
+        "both), found 'against'",
+    ),
+    "a null without an interval counted against": (
+        set_cell("claim_studies.csv", COHORT_NULL, "direction", "against"),
+        f"claim_studies.csv, row {COHORT_NULL}, column 'direction': expected for or neither, "
+        "since the row gives no interval: a cohort counts against only with an interval that "
+        "excludes a worthwhile effect (an imprecise null never does), found 'against'",
+    ),
+    # claim_grades
+    "a judgement of a part that does not exist": (
+        set_cell("claim_grades.csv", 1, "part", "z"),
+        "claim_grades.csv, row 1, column 'part': expected a part that claim_parts.csv lists "
+        "(C02 has no part z there), found 'z'",
+    ),
+    "a judgement of a part that GRADE does not rate": (
+        set_cell("claim_grades.csv", 1, "part", "a"),
+        "claim_grades.csv, row 1, column 'part': expected a grade part (claim_parts.csv gives "
+        "C02 part a the basis clinical_reference; only grade parts are rated with GRADE), "
+        "found 'a'",
+    ),
+    "a judgement of the wrong kind": (
+        set_cell("claim_grades.csv", UPGRADE_ROW, "judgement", "serious"),
+        f"claim_grades.csv, row {UPGRADE_ROW}, column 'judgement': expected a judgement of the "
+        "kind domain large_effect takes (none, large or very_large), found 'serious'",
+    ),
+    "a part judged on seven domains": (
+        drop_rows("claim_grades.csv", "C02,b,dose_response,"),
+        "claim_grades.csv, row 1, column 'domain': expected a judgement for each of the 8 GRADE "
+        "domains of C02 part b (missing: dose_response), found 7 domains",
+    ),
+    "rating up a body rated down": (
+        set_cell("claim_grades.csv", UPGRADE_ROW, "judgement", "large"),
+        f"claim_grades.csv, row {UPGRADE_ROW}, column 'judgement': expected none, since "
+        f"{cell('claim_grades.csv', UPGRADE_ROW, 'claim_id')} part "
+        f"{cell('claim_grades.csv', UPGRADE_ROW, 'part')} is rated down ({UPGRADE_DOWN}): GRADE "
+        "rates up only a body rated down for nothing (GRADE 9), found 'large'",
+    ),
+    # nutrient_symptoms and cramp_factors
+    "a contradicted link without a study against": (
+        set_cell("nutrient_symptoms.csv", 1, "evidence_grade", "contradicted"),
+        "nutrient_symptoms.csv, row 1, column 'evidence_against': expected the study against "
+        "the claim (its DOI or PMID), since evidence_grade is contradicted, found an empty cell",
+    ),
+    "a study against for an established link": (
+        set_cell("nutrient_symptoms.csv", 1, "evidence_against", "PMID 22963024"),
+        "nutrient_symptoms.csv, row 1, column 'evidence_against': expected an empty cell, since "
+        "evidence_grade is established (only contradicted, mixed, very_uncertain or "
+        "indirect_against cite a study against), found 'PMID 22963024'",
+    ),
+    "a link's study against named in words": (
+        set_cell("nutrient_symptoms.csv", UNCERTAIN_LINK, "evidence_against", "Cochrane"),
+        f"nutrient_symptoms.csv, row {UNCERTAIN_LINK}, column 'evidence_against': expected "
+        "DOIs (doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in "
+        "source, found 'Cochrane'",
+    ),
+    "a link to a part that does not exist": (
+        set_cell("nutrient_symptoms.csv", 1, "part", "z"),
+        "nutrient_symptoms.csv, row 1, column 'part': expected a part that claim_parts.csv "
+        f"lists for {cell('nutrient_symptoms.csv', 1, 'claim_id')}, the claim the row links "
+        "to, found 'z'",
+    ),
+    "a link to a part of no claim": (
+        set_cell("nutrient_symptoms.csv", 1, "claim_id", ""),
+        "nutrient_symptoms.csv, row 1, column 'claim_id': expected the claim that part "
+        f"{cell('nutrient_symptoms.csv', 1, 'part')} belongs to, found an empty cell",
+    ),
+    "a link's search no one recorded": (
+        set_cell("nutrient_symptoms.csv", UNSEARCHED_LINK, "searches", "S99"),
+        f"nutrient_symptoms.csv, row {UNSEARCHED_LINK}, column 'searches': expected ids listed "
+        "in evidence_searches.csv (search_id), separated by ';', found 'S99'",
+    ),
+    "no evidence found for a link, and no search": (
+        set_cell("nutrient_symptoms.csv", UNSEARCHED_LINK, "searches", ""),
+        f"nutrient_symptoms.csv, row {UNSEARCHED_LINK}, column 'searches': expected a recorded "
+        "search (evidence_searches.csv), since evidence_grade is no_evidence_found and the row "
+        "links to no claim part, found an empty cell",
+    ),
+    "a study against for an established cause": (
+        set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_against", "PMID 22963024"),
+        f"cramp_factors.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected an "
+        "empty cell, since evidence_grade is established (only contradicted, mixed, "
+        "very_uncertain or indirect_against cite a study against), found 'PMID 22963024'",
+    ),
+    "a cause's study against that its source does not cite": (
+        set_cell("cramp_factors.csv", UNCERTAIN_FACTOR, "evidence_against", "PMID 12345"),
+        f"cramp_factors.csv, row {UNCERTAIN_FACTOR}, column 'evidence_against': expected DOIs "
+        "(doi:10...) or PubMed ids (PMID nnn), separated by ';', each also named in source, "
+        "found 'PMID 12345'",
+    ),
+    "mixed grade without a study against": (
+        set_cell("cramp_factors.csv", ESTABLISHED_FACTOR, "evidence_grade", "mixed"),
+        f"cramp_factors.csv, row {ESTABLISHED_FACTOR}, column 'evidence_against': expected the "
+        "study against the claim (its DOI or PMID), since evidence_grade is mixed, found an "
+        "empty cell",
+    ),
+    "an unknown evidence grade": (
+        set_cell("cramp_factors.csv", UNCERTAIN_FACTOR, "evidence_grade", "unsupported"),
+        f"cramp_factors.csv, row {UNCERTAIN_FACTOR}, column 'evidence_grade': expected one of "
+        "'established', 'limited', 'mixed', 'very_uncertain', 'indirect_against', "
+        "'inconclusive', 'contradicted', 'no_evidence_found', found 'unsupported'",
+    ),
+    "a cause linked to a part that does not exist": (
+        set_cell("cramp_factors.csv", 1, "part", "z"),
+        "cramp_factors.csv, row 1, column 'part': expected a part that claim_parts.csv lists "
+        f"for {cell('cramp_factors.csv', 1, 'claim_id')}, the claim the row links to, found 'z'",
+    ),
+    "a cause linked to a part of no claim": (
+        set_cell("cramp_factors.csv", 1, "claim_id", ""),
+        "cramp_factors.csv, row 1, column 'claim_id': expected the claim that part "
+        f"{cell('cramp_factors.csv', 1, 'part')} belongs to, found an empty cell",
+    ),
+    "a cause's search no one recorded": (
+        set_cell("cramp_factors.csv", 1, "searches", "S99"),
+        "cramp_factors.csv, row 1, column 'searches': expected ids listed in "
+        "evidence_searches.csv (search_id), separated by ';', found 'S99'",
+    ),
+    "no evidence found for a cause, and no search": (
+        set_cell("cramp_factors.csv", UNLINKED_FACTOR, "evidence_grade", "no_evidence_found"),
+        f"cramp_factors.csv, row {UNLINKED_FACTOR}, column 'searches': expected a recorded "
+        "search (evidence_searches.csv), since evidence_grade is no_evidence_found and the row "
+        "links to no claim part, found an empty cell",
     ),
     # food_attributes
     "an animal food marked as not animal, decided by the rule": (
@@ -1284,24 +1417,24 @@ def test_no_source_or_note_cell_names_project_material(column):
     assert not found, f"{len(found)} {column} cells cite project material, e.g. {found[:3]}"
 
 
-def test_every_contradicted_verdict_or_grade_cites_a_study_against(data):
-    for table, column in [
-        (data.guide_claims, "evidence_verdict"),
-        (data.nutrient_symptoms, "evidence_grade"),
-        (data.cramp_factors, "evidence_grade"),
-    ]:
-        against = table[table[column] == "contradicted"]
-        assert len(against), f"the test needs a contradicted row in {column}"
+def test_every_grade_against_cites_the_study_it_rests_on(data):
+    cited = 0
+    for table in (data.nutrient_symptoms, data.cramp_factors):
+        against = table[table["evidence_against"].notna()]
+        cited += len(against)
         for ids, source in zip(against["evidence_against"], against["source"], strict=True):
-            assert ids and all(i in source for i in ids.split(";")), (ids, source)
+            assert ids and all(i.strip() in source for i in ids.split(";")), (ids, source)
+        must = table["evidence_grade"].isin(["contradicted", "mixed"])
+        assert table.loc[must, "evidence_against"].notna().all()
+    assert cited, "the test needs a row that cites a study against"
 
 
-def test_no_evidence_found_and_contradicted_stay_apart(data):
+def test_no_evidence_found_and_evidence_against_stay_apart(data):
     """Absence of evidence cites no study against; evidence against always does."""
-    nothing = data.guide_claims["evidence_verdict"].isin(["no_evidence_found", "not_assessed"])
-    assert nothing.any()
-    assert data.guide_claims.loc[nothing, "evidence_against"].isna().all()
-    assert data.guide_claims.loc[nothing, "certainty"].isna().all()
+    for table in (data.nutrient_symptoms, data.cramp_factors):
+        nothing = table["evidence_grade"] == "no_evidence_found"
+        assert table.loc[nothing, "evidence_against"].isna().all()
+    assert (data.nutrient_symptoms["evidence_grade"] == "no_evidence_found").any()
 
 
 IOM_UL = "likely to pose no risk of adverse health effects to almost all individuals"

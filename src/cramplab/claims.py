@@ -1,46 +1,70 @@
-"""Verdicts on the guide's claims, on one scale for data and evidence.
+"""Verdicts on the guide's claims, computed from recorded inputs by rules written once here.
 
-The scale keeps apart three things a single "unsupported" would merge: evidence against a claim
-(contradicted), no evidence either way (no_evidence_found), and a deliberate decision not to
-grade (not_assessed). How sure we can be is a separate column (certainty), not a verdict.
+Nothing in data/ types a verdict or a certainty. A claim (guide_claims) is split into the
+parts it asserts (claim_parts), and each part names its basis, the kind of evidence that can
+decide it:
 
-* supported          the evidence agrees with the claim as the guide states it;
-* partly_supported   one part holds and another does not (the summary names each part);
-* mixed              cited studies of the claim point both ways;
-* contradicted       a cited study tested the claim, or its direct consequence, and found
-                     against it (data/guide_claims.csv names that study in evidence_against);
-* no_evidence_found  the claim is testable, we searched, and found no study either way;
-* not_assessed       deliberately not graded (first aid, warning-sign advice);
-* no_data            a food claim none of whose foods has a value for its nutrient.
+  food_words              a food claim, judged by the FDA word it uses (21 CFR 101.54)
+  diet_planner            a claim about a diet, judged by whether a day built from the named
+                          foods can meet the targets (the menu planner, cramplab.plan)
+  grade                   a question about an outcome that matters to people (cramps), asked
+                          as PICO and answered by studies, with a GRADE certainty
+  physiology              a measurement of how the body works (a daily rhythm, say), answered
+                          by physiology studies; GRADE does not rate such statements
+  established_physiology  textbook physiology (a reference states it); no GRADE level
+  clinical_reference      an established clinical fact (the signs of a diagnosed disorder,
+                          standard care); no GRADE level
+  survey                  a statistic, answered by an official survey; no GRADE level
+  not_assessed            first aid or warning-sign advice that no study tests
 
-Claims about mechanisms, statistics and advice carry the verdict typed in
-data/guide_claims.csv, with its source. Food-source claims ("X, Y and Z are rich in
-magnesium") are decided here, from the data, by the FDA's rule: the words are defined per
-reference amount customarily consumed (RACC, 21 CFR 101.12 and 101.54), so each food is judged
-on its %DV per RACC (BASIS). The claim's wording sets the level it must reach
-(guide_claims.claimed_level): "rich in" means an excellent source (>= 20% DV), "good source" or
-"supplies" means a good source (>= 10% DV). Then, on the same scale:
+The verdict of a part from its studies (claim_studies), one rule for every evidence basis.
+Only the designs that can answer the basis count (BASIS_DESIGNS: trials and observational
+studies for grade, physiology studies for physiology, references for the reference bases);
+narrative reviews and the rest are context. Each counting study points for, against or
+neither: a study with an interval is read from it (interval_reading: "for" when it excludes no
+effect in the claimed direction, "against" when it excludes a worthwhile effect, "neither"
+otherwise: an imprecise null never counts against), a study without one as recorded (and a
+trial or observational study cannot count against without an interval). Then:
 
-* supported          every named food reaches the claimed level;
-* partly_supported   at least one named food is a good source (>= 10% DV), but not all reach
-                     the claimed level;
-* contradicted       no named food is even a good source: the data are the evidence against;
-* no_data            none of the named foods has a value for the nutrient.
+  direct studies both ways                      mixed
+  direct studies against only                   contradicted
+  direct studies for only                       supported
+  no direct study pointing; indirect against    indirect_against ("not shown; indirect
+                                                evidence against", shown with the PICO
+                                                element that differs)
+  ... indirect for                              indirect_for
+  a direct study (not a reference) that points
+  neither way, or indirect studies both ways    inconclusive
+  otherwise (no study, a reference that does
+  not list it, indirect studies that show
+  nothing)                                      no_evidence_found (a recorded search says
+                                                where we looked)
 
-A claim naming several nutrients ("foods rich in magnesium, potassium and calcium, such as
-...") is read generously: each food is judged by its best nutrient among those named.
-Foods whose amount is missing are shown, but they neither support nor refute a claim.
+A grade part whose certainty comes out very low is "very_uncertain" whichever way its evidence
+points: at that level GRADE's wording (Santesso et al., GRADE 26) says only that "the evidence
+is very uncertain".
 
-Calcium as absorbed (absorbed=True): the FDA's words count the calcium a food contains; how
-much the body takes up differs (spinach's oxalate binds most of its calcium, kale's is absorbed
-about as well as milk's). With absorbed=True each food's calcium is judged by its milk-equivalent
-%DV (analysis.milk_equivalent_calcium_pct_dv): its %DV scaled by its absorption relative to milk
-in the same study. A food with no absorption figure has no such value: its calcium then neither
-supports nor refutes the claim (nothing is assumed). This is the course's reading, not an FDA
-rule; verdicts() reports it beside the FDA verdict.
+The certainty of a grade part (GRADE: Balshem et al. 2011; Guyatt et al. 2011, GRADE 9): the
+body of evidence is the studies that decide the verdict (the direct ones when any points,
+else the indirect ones); it starts high if any of them is randomised, low otherwise; each
+recorded domain judgement (claim_grades) moves it (serious -1, very serious -2; a large effect
++1, very large +2, a dose-response gradient or confounding that would hide the effect +1);
+the result is clipped to very low .. high. Rating up applies only to a body that starts low
+and is rated down for nothing (GRADE 9, restated by the KCE process book); the data refuse
+anything else.
+
+A claim's verdict combines its parts: all supported is supported; some supported and some not
+is partly_supported; with none supported, the strongest finding wins, in the order
+contradicted, mixed, indirect_against, indirect_for, inconclusive, no_evidence_found (a
+food or diet part that depends on an unresolved reference amount makes the claim depend on
+it). Its certainty is the lowest of its grade parts' certainties (GRADE's rule for an overall
+rating when findings point different ways); reference and physiology parts carry their basis
+instead of a level.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -67,6 +91,11 @@ VERDICTS = [
     "partly_supported",
     "mixed",
     "contradicted",
+    "indirect_against",
+    "indirect_for",
+    "very_uncertain",
+    "inconclusive",
+    "depends",
     "no_evidence_found",
     "not_assessed",
     "no_data",
@@ -76,25 +105,281 @@ VERDICT_LABELS = {
     "partly_supported": "Partly supported",
     "mixed": "Mixed evidence",
     "contradicted": "Contradicted",
+    "indirect_against": "Not shown; indirect evidence against",
+    "indirect_for": "Not shown; indirect evidence for",
+    "very_uncertain": "Very uncertain",
+    "inconclusive": "Inconclusive",
+    "depends": "Depends on the reference amount",
     "no_evidence_found": "No evidence found",
     "not_assessed": "Not assessed",
     "no_data": "No data",
 }
 VERDICT_MEANINGS = {
-    "supported": "The evidence agrees with the claim as the guide states it.",
+    "supported": "Direct evidence agrees with the claim as the guide states it.",
     "partly_supported": "One part of the claim holds; another does not.",
-    "mixed": "Studies of the claim point in different directions.",
-    "contradicted": "A study tested the claim (or its direct consequence) and found against it.",
-    "no_evidence_found": "Testable, but we searched and found no study either way.",
+    "mixed": "Direct studies of the claim point both ways.",
+    "contradicted": "Direct evidence against: an interval that excludes a worthwhile effect, "
+    "or the reference states otherwise.",
+    "indirect_against": "No direct study; studies of other people or another intervention "
+    "point against.",
+    "indirect_for": "No direct study; studies of other people or another intervention point for.",
+    "very_uncertain": "The evidence points one way at very low GRADE certainty: GRADE says only "
+    "that it is very uncertain.",
+    "inconclusive": "Studied, but no study is precise enough to point either way.",
+    "depends": "The verdict differs between two reference amounts the sources disagree on.",
+    "no_evidence_found": "Testable, but a recorded search found no study either way.",
     "not_assessed": "Deliberately not graded: first aid or warning-sign advice no study tests.",
     "no_data": "A food claim none of whose foods has a value for the nutrient.",
 }
-# Which verdicts say the evidence is against a claim, and which say there is none either way:
-# charts and counts keep the two apart.
+# Which verdicts say the evidence is against a claim, which say it was not shown, and which say
+# there is nothing either way: charts and counts keep them apart.
 AGAINST = ["contradicted"]
+NOT_SHOWN = ["indirect_against", "indirect_for", "very_uncertain", "inconclusive"]
 NOTHING_EITHER_WAY = ["no_evidence_found", "not_assessed", "no_data"]
 CERTAINTIES = ["high", "moderate", "low", "very_low"]
+# GRADE's wording for a finding at each certainty (Santesso et al., GRADE 26, 2020).
+CERTAINTY_WORDS = {
+    "high": "results in",
+    "moderate": "likely",
+    "low": "may",
+    "very_low": "the evidence is very uncertain",
+}
+
+BASES = {
+    "food_words": "USDA data, FDA claim words",
+    "diet_planner": "USDA data, menu planner",
+    "grade": "GRADE",
+    "physiology": "physiology studies (not rated)",
+    "established_physiology": "established physiology",
+    "clinical_reference": "clinical reference",
+    "survey": "official survey",
+    "not_assessed": "not assessed",
+}
+RANDOMISED = {"randomised_trial", "systematic_review"}  # the course's reviews pool trials
+OBSERVATIONAL = {
+    "nonrandomised_trial", "cohort", "case_control", "cross_sectional", "self_controlled",
+    "case_series",
+}  # GRADE rates non-randomised studies from low, as observational ones  # fmt: skip
+REFERENCES = {"clinical_reference", "textbook", "survey"}
+BASIS_DESIGNS = {
+    "grade": RANDOMISED | OBSERVATIONAL,
+    "physiology": {"physiology"},
+    "established_physiology": {"textbook"},
+    "clinical_reference": {"clinical_reference"},
+    "survey": {"survey"},
+}
+PICO = ["population", "intervention", "comparator", "outcome"]
+
+# GRADE's domains (Balshem et al. 2011; Guyatt et al. 2011, GRADE 9) and what each judgement
+# does to the level of certainty.
+DOMAINS_DOWN = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
+DOMAINS_UP = ["large_effect", "dose_response", "plausible_confounding"]
+DOMAINS = DOMAINS_DOWN + DOMAINS_UP
+STEPS = {
+    "not_serious": 0,
+    "serious": -1,
+    "very_serious": -2,
+    "none": 0,
+    "present": 1,
+    "large": 1,
+    "very_large": 2,
+}
+START = {"high": 4, "low": 2}
+LEVELS = {4: "high", 3: "moderate", 2: "low", 1: "very_low"}
+
+# FDA claim words (21 CFR 101.54(b)-(c)): "high", "rich in" and "excellent source" need 20% of
+# the Daily Value per reference amount, "good source" 10%.
+CLAIM_WORDS = {
+    "rich": "excellent source",
+    "high": "excellent source",
+    "excellent source": "excellent source",
+    "good source": "good source",
+}
 LEVEL_THRESHOLD = {"excellent source": EXCELLENT_SOURCE_PCT, "good source": GOOD_SOURCE_PCT}
+# A claim's verdict when no part is supported: the strongest finding first.
+NONE_SUPPORTED_ORDER = [
+    "contradicted",
+    "mixed",
+    "indirect_against",
+    "indirect_for",
+    "very_uncertain",
+    "inconclusive",
+    "no_evidence_found",
+    "no_data",
+]
+
+
+# --- reading one study ------------------------------------------------------------------------
+
+
+def no_effect(measure: str) -> float:
+    """The value of a measure that means no difference: 1 for a ratio, 0 for a difference."""
+    return 1.0 if str(measure).endswith("ratio") else 0.0
+
+
+def interval_reading(ci_low, ci_high, worthwhile, null=1.0) -> str:
+    """Which way a 95% interval points on a claim whose worthwhile effect is `worthwhile`.
+
+    The claim predicts an effect on the side of `null` where `worthwhile` lies. "for": the
+    interval excludes no effect on that side; "against": it excludes the worthwhile effect
+    (a precise null, or an effect the other way); "neither": it takes in both no effect and a
+    worthwhile one, an imprecise result that shows nothing either way.
+    """
+    if worthwhile > null:
+        if ci_low > null:
+            return "for"
+        return "against" if ci_high < worthwhile else "neither"
+    if ci_high < null:
+        return "for"
+    return "against" if ci_low > worthwhile else "neither"
+
+
+STUDY_COLUMNS = [
+    "claim_id", "part", "study", "design", "direction", "directness", "indirect_on", "measure",
+    "estimate", "ci_low", "ci_high", "worthwhile_effect",
+]  # fmt: skip
+
+
+def study_readings(studies: pd.DataFrame, parts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """claim_studies with `reading` (the direction the rule uses) and `counts` (whether the
+    study's design can decide its part's basis; parts: claim_parts, or all count)."""
+    missing = [c for c in STUDY_COLUMNS if c not in studies.columns]
+    table = studies.assign(**{c: np.nan for c in missing})
+    has_interval = table[["ci_low", "ci_high", "worthwhile_effect"]].notna().all(axis=1)
+    readings = [
+        interval_reading(row.ci_low, row.ci_high, row.worthwhile_effect, no_effect(row.measure))
+        if interval
+        else row.direction
+        for row, interval in zip(table.itertuples(), has_interval, strict=True)
+    ]
+    table["reading"] = readings
+    if parts is None:
+        table["counts"] = True
+    else:
+        basis = _part_index(table).map(parts.set_index(["claim_id", "part"])["basis"])
+        table["counts"] = [
+            design in BASIS_DESIGNS.get(b, set())
+            for design, b in zip(table["design"], basis, strict=True)
+        ]
+    return table
+
+
+def _part_index(table: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(table[["claim_id", "part"]])
+
+
+# --- one part ---------------------------------------------------------------------------------
+
+
+def evidence_verdict(studies: pd.DataFrame) -> str:
+    """The verdict of a part from its counting studies (columns directness and reading)."""
+    direct = studies.loc[studies["directness"] == "direct", "reading"]
+    indirect = studies.loc[studies["directness"] == "indirect", "reading"]
+    if (direct == "for").any() and (direct == "against").any():
+        return "mixed"
+    if (direct == "against").any():
+        return "contradicted"
+    if (direct == "for").any():
+        return "supported"
+    if (indirect == "against").any() and not (indirect == "for").any():
+        return "indirect_against"
+    if (indirect == "for").any() and not (indirect == "against").any():
+        return "indirect_for"
+    # A study that measured the question's own outcome and found nothing precise is
+    # inconclusive; a reference that does not list a sign is no evidence either way.
+    measured = studies.loc[studies["directness"] == "direct", "design"].map(
+        lambda design: design not in REFERENCES
+    )
+    if measured.any() or (indirect != "neither").any():
+        return "inconclusive"
+    return "no_evidence_found"
+
+
+def deciding_studies(studies: pd.DataFrame, verdict: str) -> pd.DataFrame:
+    """The body of evidence GRADE rates for a part: the studies its verdict rests on."""
+    if verdict in ("indirect_against", "indirect_for"):
+        return studies[studies["directness"] == "indirect"]
+    if verdict in ("supported", "contradicted", "mixed"):
+        return studies[studies["directness"] == "direct"]
+    return studies.iloc[0:0]
+
+
+def starting_level(body: pd.DataFrame) -> str | None:
+    """GRADE's starting level: high for a body with a randomised trial, low otherwise."""
+    if body.empty:
+        return None
+    return "high" if body["design"].isin(RANDOMISED).any() else "low"
+
+
+def grade_certainty(start: str | None, judgements: pd.Series) -> str | None:
+    """The certainty: the starting level moved by each domain's judgement, kept in range.
+
+    judgements: domain -> judgement (one row per domain of claim_grades for the part).
+    """
+    if start is None:
+        return None
+    level = START[start] + int(sum(STEPS[j] for j in judgements))
+    return LEVELS[min(4, max(1, level))]
+
+
+def graded_verdict(verdict: str, certainty: str | None) -> str:
+    """GRADE's wording (Santesso et al., GRADE 26): at very low certainty a finding is stated
+    only as "the evidence is very uncertain", whichever way it points."""
+    return "very_uncertain" if certainty == "very_low" else verdict
+
+
+# The grades of nutrient_symptoms and cramp_factors, from a part's verdict and certainty.
+GRADE_OF_VERDICT = {
+    "mixed": "mixed",
+    "contradicted": "contradicted",
+    "indirect_against": "indirect_against",
+    "very_uncertain": "very_uncertain",
+    "inconclusive": "inconclusive",
+    "no_evidence_found": "no_evidence_found",
+}
+
+
+def evidence_grade(verdict: str, certainty: str | None) -> str:
+    """The evidence grade of a link (nutrient_symptoms, cramp_factors) that asks a part's
+    question: established when a reference states it or GRADE finds it at moderate or high
+    certainty, limited at low certainty; the other verdicts keep their names."""
+    if verdict == "supported":
+        return "limited" if certainty == "low" else "established"
+    try:
+        return GRADE_OF_VERDICT[verdict]
+    except KeyError:
+        raise ValueError(f"a link cannot take the verdict {verdict!r}") from None
+
+
+def upgrade_allowed(start: str | None, judgements: pd.Series) -> bool:
+    """GRADE 9: rating up is for a body that starts low and is rated down for nothing."""
+    up = judgements.reindex(DOMAINS_UP).map(STEPS).fillna(0)
+    down = judgements.reindex(DOMAINS_DOWN).map(STEPS).fillna(0)
+    return not (up > 0).any() or (start == "low" and not (down < 0).any())
+
+
+# --- food and diet claims -----------------------------------------------------------------------
+
+
+def level_for_word(word: str) -> str:
+    """The FDA level a claim word asks for: 'excellent source' for rich/high, else 'good source'."""
+    try:
+        return CLAIM_WORDS[word]
+    except KeyError:
+        raise ValueError(
+            f"{word!r} is not one of the FDA's claim words {list(CLAIM_WORDS)}"
+        ) from None
+
+
+def alternative_racc_grams(data: CourseData) -> pd.Series:
+    """Grams of the other reference amount, for foods whose category's amount is unresolved
+    (reference_amounts.alternative_amount, in grams); NaN for the rest."""
+    categories = data.reference_amounts.set_index("racc_category")
+    if "alternative_amount" not in categories:
+        return pd.Series(np.nan, index=data.foods["food_id"])
+    grams = categories["alternative_amount"].where(categories["unit"] == "g")
+    foods = data.foods.set_index("food_id")
+    return foods["racc_category"].map(grams).astype(float)
 
 
 def food_evidence(
@@ -108,13 +393,15 @@ def food_evidence(
 
     rank is among all foods with a value on the basis (1 = richest). absorbed=True judges
     calcium by its milk-equivalent %DV (NaN, level 'no figure', where no absorption figure
-    exists); other nutrients are unchanged.
+    exists); other nutrients are unchanged. On the reference amount, percent_dv_alt and
+    level_alt give the food on the other amount where its category's amount is unresolved.
     """
     per_amount = amounts(data, basis)
     grams = serving_grams(data, basis) if basis in SERVING_COLUMNS else None
     dv = daily_values(data)
     names = data.foods.set_index("food_id")["name"]
     equivalent = milk_equivalent_calcium_pct_dv(data, basis) if absorbed else None
+    other = alternative_racc_grams(data) if basis == "racc" else None
     rows = []
     for nutrient_id in nutrients:
         column = per_amount[nutrient_id]
@@ -125,58 +412,279 @@ def food_evidence(
             percent = amount / dv[nutrient_id] * 100
             if equivalent is not None and nutrient_id == "calcium":
                 percent = equivalent.get(food_id, np.nan)
+            food_grams = np.nan if grams is None else grams.get(food_id, np.nan)
+            alternative = np.nan if other is None else other.get(food_id, np.nan)
             rows.append(
                 {
                     "food_id": food_id,
                     "name": names[food_id],
                     "nutrient_id": nutrient_id,
-                    "grams": np.nan if grams is None else grams.get(food_id, np.nan),
+                    "grams": food_grams,
                     "amount": amount,
                     "percent_dv": percent,
                     "rank": ranks.get(food_id, np.nan),
                     "foods_ranked": int(column.notna().sum()),
+                    "grams_alt": alternative,
+                    "percent_dv_alt": percent * alternative / food_grams,
                 }
             )
     evidence = pd.DataFrame(rows)
     evidence["level"] = claim_level(evidence["percent_dv"]).to_numpy()
+    evidence["level_alt"] = claim_level(evidence["percent_dv_alt"]).where(
+        evidence["grams_alt"].notna(), np.nan
+    )
     if absorbed:
         unknown = (evidence["nutrient_id"] == "calcium") & evidence["percent_dv"].isna()
         evidence.loc[unknown & evidence["amount"].notna(), "level"] = "no figure"
     return evidence
 
 
-def food_claim_verdict(evidence: pd.DataFrame, claimed_level: str = "excellent source") -> str:
-    """Apply the verdict rule to food_evidence() rows (best nutrient per food)."""
-    best = evidence.groupby("food_id", sort=False)["percent_dv"].max().dropna()
+def food_claim_verdict(
+    evidence: pd.DataFrame, claimed_level: str = "excellent source", column: str = "percent_dv"
+) -> str:
+    """The FDA's rule on food_evidence() rows, each food at its best nutrient: supported when
+    every named food reaches the claimed level, partly_supported when some do, contradicted
+    when none does (the data are the evidence against), no_data when no food has a value."""
+    best = evidence.groupby("food_id", sort=False)[column].max().dropna()
     if best.empty:
         return "no_data"
-    if (best >= LEVEL_THRESHOLD[claimed_level]).all():
+    reaches = best >= LEVEL_THRESHOLD[claimed_level]
+    if reaches.all():
         return "supported"
-    if (best >= GOOD_SOURCE_PCT).any():
+    return "partly_supported" if reaches.any() else "contradicted"
+
+
+def food_words_verdict(evidence: pd.DataFrame, claimed_level: str) -> str:
+    """food_claim_verdict on the reference amount, and 'depends' when a food's unresolved
+    reference amount gives another verdict on the other amount."""
+    verdict = food_claim_verdict(evidence, claimed_level)
+    if evidence["grams_alt"].notna().any():
+        other = evidence.assign(
+            percent_dv=evidence["percent_dv_alt"].fillna(evidence["percent_dv"])
+        )
+        if food_claim_verdict(other, claimed_level) != verdict:
+            return "depends"
+    return verdict
+
+
+@dataclass
+class DietCheck:
+    """What the planner says about a diet claim: its verdict, the claimed nutrients a day of
+    the named foods meets and those it falls short of (with the most it reached)."""
+
+    verdict: str
+    met: list[str]
+    short: list[str]
+    reach: dict[str, float]
+    note: str
+
+
+def diet_claim_verdict(
+    data: CourseData, foods: list[str], nutrients: list[str], life_stage: str | None = None
+) -> DietCheck:
+    """Can a day built only from `foods` meet the targets for `nutrients`? (the menu planner)
+
+    supported when every claimed target is met, partly_supported when some are,
+    contradicted when none is. life_stage None: the FDA Daily Values (adults), the yardstick
+    of the food claims. Today's planner also asks for the other cramp nutrients' targets, so
+    a claimed nutrient is reported short only when the planner's shortfall names it; the
+    planner that restricts the targets to a list makes this exact (two lines to change below).
+    """
+    from cramplab import plan  # the planner imports this module's neighbours: import late
+
+    others = data.foods.loc[~data.foods["food_id"].isin(foods), "food_id"]
+    try:
+        plan.plan_menu(data, life_stage=life_stage, exclude=list(others))
+        short, reach, note = [], {}, "a menu of the named foods meets every target"
+    except plan.NoMenuPossible as error:
+        short = [n for n in nutrients if n in error.nutrients]
+        reach = {n: float(error.reach[n]) for n in short if n in error.reach}
+        note = str(error)
+    met = [n for n in nutrients if n not in short]
+    verdict = "supported" if not short else "partly_supported" if met else "contradicted"
+    return DietCheck(verdict, met, short, reach, note)
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+def _grades_of(data: CourseData, claim_id: str, part: str) -> pd.Series:
+    grades = data.claim_grades
+    if grades.empty:
+        return pd.Series(dtype=object)
+    rows = grades[(grades["claim_id"] == claim_id) & (grades["part"] == part)]
+    return rows.set_index("domain")["judgement"]
+
+
+def part_verdicts(data: CourseData) -> pd.DataFrame:
+    """Every claim part with its computed verdict and, for grade parts, its GRADE certainty.
+
+    Columns: claim_id, part, statement, basis, verdict, start (GRADE's starting level), steps
+    (the sum of the domain judgements), certainty, direct and indirect (how many counting
+    studies of each), indirect_on (the PICO elements that make the deciding studies indirect).
+    """
+    parts = data.claim_parts
+    studies = study_readings(data.claim_studies, parts)
+    counting = studies[studies["counts"]]
+    claims = data.guide_claims.set_index("claim_id")
+    rows = []
+    for part in parts.itertuples(index=False):
+        mine = counting[(counting["claim_id"] == part.claim_id) & (counting["part"] == part.part)]
+        start = certainty = indirect_on = None
+        steps = np.nan
+        if part.basis == "not_assessed":
+            verdict = "not_assessed"
+        elif part.basis == "food_words":
+            claim = claims.loc[part.claim_id]
+            evidence = food_evidence(
+                data, split_list(claim["foods"]), split_list(claim["nutrients"])
+            )
+            verdict = food_words_verdict(evidence, level_for_word(part.claim_word))
+        elif part.basis == "diet_planner":
+            claim = claims.loc[part.claim_id]
+            verdict = diet_claim_verdict(
+                data, split_list(claim["foods"]), split_list(claim["nutrients"])
+            ).verdict
+        else:
+            verdict = evidence_verdict(mine)
+            body = deciding_studies(mine, verdict)
+            elements = [
+                split_list(v) for v in body.loc[body["directness"] == "indirect", "indirect_on"]
+            ]
+            indirect_on = ";".join(dict.fromkeys(e for listed in elements for e in listed)) or None
+            if part.basis == "grade":
+                judgements = _grades_of(data, part.claim_id, part.part)
+                start = starting_level(body)
+                certainty = grade_certainty(start, judgements)
+                steps = float(judgements.map(STEPS).sum()) if start else np.nan
+                verdict = graded_verdict(verdict, certainty)
+        rows.append(
+            {
+                "claim_id": part.claim_id,
+                "part": part.part,
+                "statement": part.statement,
+                "basis": part.basis,
+                "verdict": verdict,
+                "start": start,
+                "steps": steps,
+                "certainty": certainty,
+                "direct": int((mine["directness"] == "direct").sum()),
+                "indirect": int((mine["directness"] == "indirect").sum()),
+                "indirect_on": indirect_on,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def combine(verdicts: list[str]) -> str:
+    """A claim's verdict from its parts' verdicts (see the module's docstring)."""
+    graded = [v for v in verdicts if v != "not_assessed"]
+    if not graded:
+        return "not_assessed"
+    if "depends" in graded:
+        return "depends"
+    if all(v == "supported" for v in graded):
+        return "supported"
+    if any(v in ("supported", "partly_supported") for v in graded):
         return "partly_supported"
-    return "contradicted"
+    return next(v for v in NONE_SUPPORTED_ORDER if v in graded)
+
+
+def lowest_certainty(certainties) -> str | None:
+    """The lowest of several GRADE certainties (None when there is none)."""
+    known = [c for c in certainties if isinstance(c, str)]
+    return max(known, key=CERTAINTIES.index) if known else None
+
+
+def verdicts(data: CourseData, basis: str = BASIS) -> pd.DataFrame:
+    """Every claim with its verdict and certainty, computed from its parts.
+
+    verdict: combine() of the parts' verdicts; certainty: the lowest certainty of its grade
+    parts; bases: the bases of its parts. basis="serving" recomputes the food-word parts on
+    the household serving (a what-if: the FDA's words are defined per reference amount).
+    verdict_absorbed reads the calcium of calcium claims as absorbed (the course's reading,
+    not an FDA rule) and equals verdict for every other claim.
+    """
+    claims = data.guide_claims.set_index("claim_id")
+    parts = part_verdicts(data)
+    if basis != BASIS:
+        parts = _food_parts_on(data, parts, basis)
+    absorbed = _food_parts_on(data, parts, BASIS, absorbed=True)
+    grouped = parts.groupby("claim_id", sort=False)
+    table = claims[["section", "kind", "claim"]].copy()
+    table["verdict"] = grouped["verdict"].agg(lambda v: combine(list(v))).reindex(table.index)
+    table["verdict_absorbed"] = (
+        absorbed.groupby("claim_id", sort=False)["verdict"]
+        .agg(lambda v: combine(list(v)))
+        .reindex(table.index)
+    )
+    table["certainty"] = grouped["certainty"].agg(lowest_certainty).reindex(table.index)
+    table["basis"] = (
+        grouped["basis"]
+        .agg(lambda b: "; ".join(dict.fromkeys(BASES[x] for x in b)))
+        .reindex(table.index)
+    )
+    table["parts"] = grouped["part"].size().reindex(table.index)
+    table["source"] = claims["source"]
+    return table
+
+
+def _food_parts_on(
+    data: CourseData, parts: pd.DataFrame, basis: str, absorbed: bool = False
+) -> pd.DataFrame:
+    """parts with the food-word verdicts recomputed on another basis (or calcium as absorbed)."""
+    claims = data.guide_claims.set_index("claim_id")
+    words = data.claim_parts.set_index(["claim_id", "part"])["claim_word"]
+    parts = parts.copy()
+    for index, row in parts[parts["basis"] == "food_words"].iterrows():
+        claim = claims.loc[row["claim_id"]]
+        nutrients = split_list(claim["nutrients"])
+        if absorbed and "calcium" not in nutrients:
+            continue
+        evidence = food_evidence(data, split_list(claim["foods"]), nutrients, basis, absorbed)
+        level = level_for_word(words[(row["claim_id"], row["part"])])
+        parts.at[index, "verdict"] = food_words_verdict(evidence, level)
+    return parts
+
+
+def summary_of_findings(data: CourseData, claim_id: str, part: str) -> pd.DataFrame:
+    """A GRADE Summary of Findings for one grade part: the starting level, each domain's
+    judgement, the levels it moves and its reason, and the certainty that results."""
+    judged = data.claim_grades
+    rows = judged[(judged["claim_id"] == claim_id) & (judged["part"] == part)]
+    table = rows.set_index("domain").reindex(DOMAINS)[["judgement", "reason"]]
+    table.insert(1, "levels", table["judgement"].map(STEPS))
+    return table
 
 
 def food_claims(data: CourseData, basis: str = BASIS, absorbed: bool = False) -> pd.DataFrame:
-    """Every food claim with each food it names: one row per claim and food, at the food's best
-    %DV among the claim's nutrients, with the FDA word it earns and the claim's verdict."""
+    """Every food-word claim with each food it names: one row per claim and food, at the
+    food's best %DV among the claim's nutrients, with the FDA word it earns and the claim's
+    verdict."""
     claims = data.guide_claims.set_index("claim_id")
+    parts = data.claim_parts[data.claim_parts["basis"] == "food_words"]
     rows = []
-    for claim_id, claim in claims[claims["check_against"] == "data"].iterrows():
-        evidence = food_evidence(
-            data, split_list(claim["foods"]), split_list(claim["nutrients"]), basis, absorbed
-        )
+    for part in parts.itertuples(index=False):
+        claim = claims.loc[part.claim_id]
+        foods = split_list(claim["foods"])
+        evidence = food_evidence(data, foods, split_list(claim["nutrients"]), basis, absorbed)
+        level = level_for_word(part.claim_word)
         best = (
             evidence.sort_values("percent_dv", ascending=False, na_position="last", kind="stable")
             .drop_duplicates("food_id")
             .set_index("food_id")
-            .loc[split_list(claim["foods"])]
+            .loc[foods]
             .reset_index()
         )
-        best.insert(0, "claim_id", claim_id)
+        best.insert(0, "claim_id", part.claim_id)
         best["claim"] = claim["claim"]
-        best["claimed_level"] = claim["claimed_level"]
-        best["verdict"] = food_claim_verdict(evidence, claim["claimed_level"])
+        best["claim_word"] = part.claim_word
+        best["claimed_level"] = level
+        best["verdict"] = (
+            food_words_verdict(evidence, level)
+            if basis == BASIS
+            else food_claim_verdict(evidence, level)
+        )
         rows.append(best)
     return pd.concat(rows, ignore_index=True)
 
@@ -193,46 +701,21 @@ def distinct_foods(table: pd.DataFrame) -> pd.DataFrame:
     return best[["name", "nutrient_id", "percent_dv", "level", "claims"]]
 
 
-def verdicts(data: CourseData, basis: str = BASIS) -> pd.DataFrame:
-    """Every claim with its verdict: computed for data claims, cited for evidence claims.
-
-    verdict is the FDA's rule for food claims (per reference amount on the default basis);
-    verdict_absorbed reads the calcium of calcium claims as absorbed (see the module's
-    docstring) and equals verdict for every other claim.
-    """
-    claims = data.guide_claims.set_index("claim_id")
-    computed, absorbed = {}, {}
-    for claim_id, claim in claims[claims["check_against"] == "data"].iterrows():
-        foods, nutrients = split_list(claim["foods"]), split_list(claim["nutrients"])
-        evidence = food_evidence(data, foods, nutrients, basis)
-        computed[claim_id] = food_claim_verdict(evidence, claim["claimed_level"])
-        if "calcium" in nutrients:
-            as_absorbed = food_evidence(data, foods, nutrients, basis, absorbed=True)
-            absorbed[claim_id] = food_claim_verdict(as_absorbed, claim["claimed_level"])
-    table = claims[["section", "kind", "claim", "check_against", "certainty", "source"]].copy()
-    table["verdict"] = pd.Series(computed, dtype="str").reindex(table.index)
-    table["verdict"] = table["verdict"].fillna(claims["evidence_verdict"])
-    table["verdict_absorbed"] = pd.Series(absorbed, dtype="str").reindex(table.index)
-    table["verdict_absorbed"] = table["verdict_absorbed"].fillna(table["verdict"])
-    table["basis"] = np.where(
-        table["check_against"] == "data", "computed from USDA SR28", "cited evidence"
-    )
-    columns = ["section", "kind", "claim", "verdict", "verdict_absorbed", "certainty"]
-    return table[[*columns, "basis", "source"]]
-
-
 def basis_flips(data: CourseData, bases: tuple[str, str] = ("serving", BASIS)) -> pd.DataFrame:
-    """The foods of the food claims whose FDA word, for a nutrient their claim names, differs
-    between two bases (household serving and reference amount by default), with each claim's
-    verdict on both: what changes when the yardstick changes."""
+    """The foods of the food-word claims whose FDA word, for a nutrient their claim names,
+    differs between two bases (household serving and reference amount by default), with each
+    claim's verdict on both: what changes when the yardstick changes."""
     claims = data.guide_claims.set_index("claim_id")
+    parts = data.claim_parts[data.claim_parts["basis"] == "food_words"]
     rows = []
-    for claim_id, claim in claims[claims["check_against"] == "data"].iterrows():
+    for part in parts.itertuples(index=False):
+        claim = claims.loc[part.claim_id]
         foods, nutrients = split_list(claim["foods"]), split_list(claim["nutrients"])
         changes = basis_changes(data, bases, nutrients=nutrients, foods=foods)
-        verdict = {b: food_claim_verdict(food_evidence(data, foods, nutrients, b),
-                                         claim["claimed_level"]) for b in bases}  # fmt: skip
-        changes.insert(0, "claim_id", claim_id)
+        level = level_for_word(part.claim_word)
+        verdict = {b: food_claim_verdict(food_evidence(data, foods, nutrients, b), level)
+                   for b in bases}  # fmt: skip
+        changes.insert(0, "claim_id", part.claim_id)
         for basis in bases:
             changes[f"verdict_{basis}"] = verdict[basis]
         rows.append(changes)
@@ -241,7 +724,8 @@ def basis_flips(data: CourseData, bases: tuple[str, str] = ("serving", BASIS)) -
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     """How many claims got each verdict, by kind of claim (rows) and verdict (columns, in the
-    order of VERDICTS: the evidence-against column apart from the nothing-either-way ones)."""
+    order of VERDICTS: the evidence-against column apart from the not-shown and the
+    nothing-either-way ones)."""
     counts = pd.crosstab(table["kind"], table["verdict"])
     present = [v for v in VERDICTS if v in counts.columns]
     return counts[present]

@@ -116,7 +116,10 @@ class CourseData:
     symptoms: pd.DataFrame
     nutrient_symptoms: pd.DataFrame
     guide_claims: pd.DataFrame
+    claim_parts: pd.DataFrame
     claim_studies: pd.DataFrame
+    claim_grades: pd.DataFrame
+    evidence_searches: pd.DataFrame
     cramp_factors: pd.DataFrame
     supplement_cautions: pd.DataFrame
     # The planner's tables (notebook 07): what a food is, how much of it a day holds, and the

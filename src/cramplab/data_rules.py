@@ -67,9 +67,38 @@ PROJECT_MATERIAL = re.compile(
 CITATION_COLUMNS = ("source", "note")
 # How evidence_against names a study: a DOI or a PubMed id, also written in the row's source.
 STUDY_ID = re.compile(r"doi:10\.\d{4,9}/\S+|PMID \d+")
+# Grades (nutrient_symptoms, cramp_factors) that need or allow a cited study against.
 NEEDS_STUDY_AGAINST = {"contradicted", "mixed"}
-MAY_CITE_STUDY_AGAINST = {"partly_supported"}
-NEEDS_CERTAINTY = {"supported", "mixed", "contradicted"}
+MAY_CITE_STUDY_AGAINST = {"very_uncertain", "indirect_against"}
+# The inputs of the computed verdicts (cramplab.claims): a part's question as PICO, the bases
+# the food data decide, and GRADE's domains with the judgements each takes (GRADE 9).
+PICO_ELEMENTS = ("population", "intervention", "comparator", "outcome")
+DATA_BASES = {"food_words", "diet_planner"}
+NO_STUDY_BASES = DATA_BASES | {"not_assessed"}
+# Designs whose "against" needs an interval: a trial or observational null counts against a
+# claim only when its interval excludes a worthwhile effect (cramplab.claims.interval_reading).
+NEEDS_INTERVAL_AGAINST = {
+    "systematic_review", "randomised_trial", "nonrandomised_trial", "cohort", "self_controlled",
+    "case_control", "cross_sectional", "case_series", "physiology",
+}  # fmt: skip
+DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+UP_DOMAINS = ("large_effect", "dose_response", "plausible_confounding")
+GRADE_DOMAINS = DOWN_DOMAINS + UP_DOMAINS
+DOMAIN_JUDGEMENTS = {
+    **{domain: {"not_serious", "serious", "very_serious"} for domain in DOWN_DOMAINS},
+    "large_effect": {"none", "large", "very_large"},
+    "dose_response": {"none", "present"},
+    "plausible_confounding": {"none", "present"},
+}
+JUDGEMENT_ORDER = [
+    "not_serious",
+    "serious",
+    "very_serious",
+    "none",
+    "present",
+    "large",
+    "very_large",
+]
 RATIO_MEASURES = {"risk ratio", "odds ratio", "sequence ratio"}
 # Life stages are named <group word>_<youngest age>_<oldest age, or plus>.
 GROUP_WORD = {
@@ -876,10 +905,13 @@ CALCIUM_ABSORPTION = [
 ]
 
 
-# --- the evidence tables: guide_claims, nutrient_symptoms, cramp_factors, claim_studies ------
+# --- the evidence tables ---------------------------------------------------------------------
+# guide_claims types no verdict or certainty: cramplab.claims computes them from the claim's
+# parts (claim_parts), their studies (claim_studies) and GRADE judgements (claim_grades). These
+# rules check those inputs; nutrient_symptoms and cramp_factors keep a grade of their own.
 
 
-def _evidence_against_rules(verdict: str) -> list[Rule]:
+def _evidence_against_rules(grade: str) -> list[Rule]:
     def cited(t):
         table = t.this
         ids = table["evidence_against"].map(split_list)
@@ -893,25 +925,24 @@ def _evidence_against_rules(verdict: str) -> list[Rule]:
         Rule(
             "evidence_against",
             "the study against the claim (its DOI or PMID), since "
-            + verdict
+            + grade
             + " is {"
-            + verdict
+            + grade
             + "}",
-            lambda t: (
-                t.this[verdict].isin(NEEDS_STUDY_AGAINST) & t.this["evidence_against"].isna()
-            ),
-            text=f"the study against the claim (its DOI or PMID) when {verdict} is contradicted "
+            lambda t: t.this[grade].isin(NEEDS_STUDY_AGAINST) & t.this["evidence_against"].isna(),
+            text=f"the study against the claim (its DOI or PMID) when {grade} is contradicted "
             "or mixed",
         ),
         Rule(
             "evidence_against",
-            "an empty cell, since " + verdict + " is {" + verdict + "} (only contradicted, "
-            "mixed or partly_supported cite a study against)",
+            "an empty cell, since " + grade + " is {" + grade + "} (only contradicted, mixed, "
+            "very_uncertain or indirect_against cite a study against)",
             lambda t: (
-                ~t.this[verdict].isin(NEEDS_STUDY_AGAINST | MAY_CITE_STUDY_AGAINST)
+                ~t.this[grade].isin(NEEDS_STUDY_AGAINST | MAY_CITE_STUDY_AGAINST)
                 & t.this["evidence_against"].notna()
             ),
-            text=f"empty unless {verdict} is contradicted, mixed or partly_supported",
+            text=f"empty unless {grade} is contradicted, mixed, very_uncertain or "
+            "indirect_against",
         ),
         Rule(
             "evidence_against",
@@ -930,32 +961,6 @@ GUIDE_CLAIMS = [
     _ids_in_list("nutrients", "nutrients", "nutrient_id"),
     _ids_in_list("foods", "foods", "food_id"),
     Rule(
-        "evidence_verdict",
-        "a verdict, since check_against is evidence",
-        lambda t: _by_evidence(t) & t.this["evidence_verdict"].isna(),
-        text="a verdict when check_against is evidence",
-    ),
-    Rule(
-        "evidence_verdict",
-        "an empty cell, since check_against is data (the notebooks compute the verdict)",
-        lambda t: ~_by_evidence(t) & t.this["evidence_verdict"].notna(),
-        text="empty when check_against is data (the notebooks compute the verdict)",
-    ),
-    Rule(
-        "claimed_level",
-        "the level the claim implies (excellent source or good source), since check_against is "
-        "data",
-        lambda t: ~_by_evidence(t) & t.this["claimed_level"].isna(),
-        text="the level the claim implies (excellent source or good source) when check_against "
-        "is data",
-    ),
-    Rule(
-        "claimed_level",
-        "an empty cell, since check_against is evidence",
-        lambda t: _by_evidence(t) & t.this["claimed_level"].notna(),
-        text="empty when check_against is evidence",
-    ),
-    Rule(
         "foods",
         "the foods the claim names, since check_against is data",
         lambda t: ~_by_evidence(t) & t.this["foods"].isna(),
@@ -967,24 +972,139 @@ GUIDE_CLAIMS = [
         lambda t: ~_by_evidence(t) & t.this["nutrients"].isna(),
         text="the nutrients the claim names when check_against is data",
     ),
-    *_evidence_against_rules("evidence_verdict"),
-    Rule(
-        "certainty",
-        "a certainty (high, moderate, low or very_low), since evidence_verdict is "
-        "{evidence_verdict}",
-        lambda t: t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].isna(),
-        text="a certainty when evidence_verdict is supported, mixed or contradicted",
-    ),
-    Rule(
-        "certainty",
-        "an empty cell, since evidence_verdict is {evidence_verdict} (partly supported claims "
-        "rate each part in the summary; no_evidence_found, not_assessed and data claims have "
-        "nothing to rate)",
-        lambda t: ~t.this["evidence_verdict"].isin(NEEDS_CERTAINTY) & t.this["certainty"].notna(),
-        text="empty for the other verdicts (partly supported claims rate each part in the "
-        "summary)",
-    ),
 ]
+
+
+def _part_keys(table: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(table[["claim_id", "part"]].astype(object).fillna(""))
+
+
+def _part_basis(t) -> pd.Series:
+    """The basis claim_parts.csv gives each row's claim part (missing: no such part)."""
+
+    def look_up():
+        parts = t["claim_parts"]
+        basis = pd.Series(parts["basis"].to_numpy(), index=_part_keys(parts))
+        return pd.Series(basis.reindex(_part_keys(t.this)).to_numpy(), index=t.this.index)
+
+    return t.once("part_basis", look_up)
+
+
+def _grade_part(t) -> pd.Series:
+    return t.this["basis"] == "grade"
+
+
+def _pico_element(column: str) -> Rule:
+    return Rule(
+        column,
+        f"the question's {column} (PICO), since basis is grade",
+        lambda t: _grade_part(t) & t.this[column].isna(),
+        text=f"the question's {column} (PICO) when basis is grade",
+    )
+
+
+def _data_basis_for_evidence_claim(t):
+    check = t.this["claim_id"].map(_by_id(t["guide_claims"], "claim_id")["check_against"])
+    return Flagged(t.this["basis"].isin(DATA_BASES) & (check != "data"), {"check": check})
+
+
+def _data_claim_without_data_part(t):
+    claims = t["guide_claims"]
+    decided_by_data = set(t.this.loc[t.this["basis"].isin(DATA_BASES), "claim_id"])
+    data_claims = claims.loc[claims["check_against"] == "data", "claim_id"]
+    missing = [claim for claim in data_claims if claim not in decided_by_data]
+    return f"none for {missing[0]}, a claim checked against data" if missing else None
+
+
+CLAIM_PARTS = [
+    _every_row_of(
+        "guide_claims",
+        "claim_id",
+        "a row for every claim of guide_claims.csv (a claim holds when all its parts do)",
+    ),
+    *[_pico_element(column) for column in PICO_ELEMENTS],
+    Rule(
+        "claim_word",
+        "the FDA claim word the claim uses (rich, high, excellent source or good source), since "
+        "basis is food_words",
+        lambda t: (t.this["basis"] == "food_words") & t.this["claim_word"].isna(),
+        text="the FDA claim word the claim uses when basis is food_words",
+    ),
+    Rule(
+        "claim_word",
+        "an empty cell, since basis is {basis} (only a food_words part names a claim word)",
+        lambda t: (t.this["basis"] != "food_words") & t.this["claim_word"].notna(),
+        text="empty unless basis is food_words",
+    ),
+    Rule(
+        "basis",
+        "a basis the evidence decides, since guide_claims.csv checks {claim_id} against "
+        "{check} (food_words and diet_planner parts only for a claim checked against data)",
+        _data_basis_for_evidence_claim,
+        uses=("guide_claims",),
+        text="food_words or diet_planner only for a claim that guide_claims.csv checks against "
+        "data",
+    ),
+    Rule(
+        "basis",
+        "a food_words or diet_planner part for every claim that guide_claims.csv checks against "
+        "data",
+        _data_claim_without_data_part,
+        uses=("guide_claims",),
+    ),
+    _ids_in_list("searches", "evidence_searches", "search_id"),
+]
+
+
+def _unknown_part(t):
+    return _part_basis(t).isna()
+
+
+def _part_without_studies(t):
+    basis = _part_basis(t)
+    return Flagged(basis.isin(NO_STUDY_BASES), {"basis": basis})
+
+
+def _odd_pico_element(t):
+    odd = [
+        next((item for item in split_list(value) if item not in PICO_ELEMENTS), None)
+        for value in t.this["indirect_on"]
+    ]
+    found = pd.Series([repr(item) if item else "" for item in odd], index=t.this.index)
+    return Flagged(found != "", {"found": found})
+
+
+def _has_interval(t) -> pd.Series:
+    return t.this[["ci_low", "ci_high"]].notna().all(axis=1)
+
+
+def _direction_unlike_interval(t):
+    from cramplab.claims import interval_reading, no_effect  # the reading rule, written once
+
+    studies = t.this
+    read = _has_interval(t) & studies["worthwhile_effect"].notna()
+    reading = pd.Series(
+        [
+            interval_reading(
+                row.ci_low, row.ci_high, row.worthwhile_effect, no_effect(row.measure)
+            )
+            if ok
+            else None
+            for row, ok in zip(studies.itertuples(), read, strict=True)
+        ],
+        index=studies.index,
+        dtype=object,
+    )
+    return Flagged(read & (studies["direction"] != reading), {"reading": reading})
+
+
+def _against_without_interval(t):
+    studies = t.this
+    return (
+        ~_has_interval(t)
+        & (studies["direction"] == "against")
+        & studies["design"].isin(NEEDS_INTERVAL_AGAINST)
+    )
 
 
 STUDY_NUMBERS = ("measure", "estimate", "ci_low", "ci_high")
@@ -1002,15 +1122,44 @@ def _number_missing(column: str):
 
 CLAIM_STUDIES = [
     Rule(
-        "claim_id",
-        "a claim checked against evidence (guide_claims.csv checks {claim_id} against data, "
-        "and data claims cite no studies)",
-        lambda t: (
-            t.this["claim_id"].map(_by_id(t["guide_claims"], "claim_id")["check_against"])
-            == "data"
-        ),
-        uses=("guide_claims",),
-        text="a claim checked against evidence (data claims cite no studies)",
+        "part",
+        "a part that claim_parts.csv lists ({claim_id} has no part {part} there)",
+        _unknown_part,
+        uses=("claim_parts",),
+        text="a part that claim_parts.csv lists",
+    ),
+    Rule(
+        "part",
+        "a part the evidence decides (claim_parts.csv gives {claim_id} part {part} the basis "
+        "{basis}; food_words, diet_planner and not_assessed parts cite no studies)",
+        _part_without_studies,
+        uses=("claim_parts",),
+        text="a part the evidence decides (food_words, diet_planner and not_assessed parts cite "
+        "no studies)",
+    ),
+    Rule(
+        "indirect_on",
+        "the PICO element that differs, since directness is indirect",
+        lambda t: (t.this["directness"] == "indirect") & t.this["indirect_on"].isna(),
+        text="the PICO element that differs when directness is indirect",
+    ),
+    Rule(
+        "indirect_on",
+        "an empty cell, since directness is direct",
+        lambda t: (t.this["directness"] != "indirect") & t.this["indirect_on"].notna(),
+        text="empty when directness is direct",
+    ),
+    Rule(
+        "indirect_on",
+        "PICO elements (population, intervention, comparator, outcome), separated by ';'",
+        _odd_pico_element,
+    ),
+    Rule(
+        "how_indirect",
+        "how the study differs from the part's question, in one sentence, since directness is "
+        "indirect",
+        lambda t: (t.this["directness"] == "indirect") & t.this["how_indirect"].isna(),
+        text="how the study differs from the part's question when directness is indirect",
     ),
     *[
         Rule(
@@ -1045,7 +1194,162 @@ CLAIM_STUDIES = [
         "no higher than ci_high ({ci_high})",
         lambda t: t.this["estimate"] > t.this["ci_high"],
     ),
+    Rule(
+        "worthwhile_effect",
+        "the smallest effect worth having, in {measure}, since the row gives an interval "
+        "({ci_low} to {ci_high})",
+        lambda t: _has_interval(t) & t.this["worthwhile_effect"].isna(),
+        text="the smallest effect worth having when the row gives an interval",
+    ),
+    Rule(
+        "worthwhile_effect",
+        "an empty cell, since the row gives no interval",
+        lambda t: ~_has_interval(t) & t.this["worthwhile_effect"].notna(),
+        text="empty when the row gives no interval",
+    ),
+    Rule(
+        "direction",
+        "the direction its interval reads, {reading} ({ci_low} to {ci_high}, worthwhile effect "
+        "{worthwhile_effect}; for: it excludes no effect on the claimed side; against: it "
+        "excludes the worthwhile effect; neither: it takes in both)",
+        _direction_unlike_interval,
+        text="the direction its interval reads (cramplab.claims.interval_reading: for when it "
+        "excludes no effect on the claimed side, against when it excludes the worthwhile "
+        "effect, neither when it takes in both)",
+    ),
+    Rule(
+        "direction",
+        "for or neither, since the row gives no interval: a {design} counts against only with "
+        "an interval that excludes a worthwhile effect (an imprecise null never does)",
+        _against_without_interval,
+        text="for or neither for a trial, an observational study, a review of trials or a "
+        "physiology study without an interval (an imprecise null never counts against)",
+    ),
 ]
+
+
+def _judgement_of_another_kind(t):
+    kinds = t.this["domain"].map(DOMAIN_JUDGEMENTS)
+    wrong = [
+        judgement not in allowed
+        for judgement, allowed in zip(t.this["judgement"], kinds, strict=True)
+    ]
+    shown = kinds.map(lambda allowed: _either(sorted(allowed, key=JUDGEMENT_ORDER.index)))
+    return Flagged(pd.Series(wrong, index=t.this.index), {"kinds": shown})
+
+
+def _either(words: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b or c'."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _domains_missing(t):
+    grades = t.this
+    keys = _part_keys(grades)
+    judged = pd.Series(grades["domain"].to_numpy(), index=keys).groupby(level=[0, 1]).agg(set)
+    missing = judged.map(lambda found: [d for d in GRADE_DOMAINS if d not in found])
+    row_missing = pd.Series(missing.reindex(keys).to_numpy(), index=grades.index)
+    short = row_missing.map(bool)
+
+    def values():
+        count = row_missing.map(lambda m: f"{len(GRADE_DOMAINS) - len(m)} domains")
+        return {"missing": row_missing.map(", ".join), "found": count}
+
+    return Flagged(short, values)
+
+
+def _rated_up_and_down(t):
+    grades = t.this
+    keys = _part_keys(grades)
+    down = grades["domain"].isin(DOWN_DOMAINS) & (grades["judgement"] != "not_serious")
+    first_down = (
+        pd.Series(grades["domain"].where(down).to_numpy(), index=keys)
+        .groupby(level=[0, 1])
+        .first()
+    )
+    reason = pd.Series(first_down.reindex(keys).to_numpy(), index=grades.index)
+    up = grades["domain"].isin(UP_DOMAINS) & (grades["judgement"] != "none")
+    return Flagged(up & reason.notna(), {"down": reason})
+
+
+GRADE_JUDGEMENTS_TEXT = (
+    "not_serious, serious or very_serious for a reason to rate down; none, large or very_large "
+    "for large_effect; none or present for dose_response and plausible_confounding"
+)
+
+CLAIM_GRADES = [
+    Rule(
+        "part",
+        "a part that claim_parts.csv lists ({claim_id} has no part {part} there)",
+        _unknown_part,
+        uses=("claim_parts",),
+        text="a part that claim_parts.csv lists",
+    ),
+    Rule(
+        "part",
+        "a grade part (claim_parts.csv gives {claim_id} part {part} the basis {basis}; only "
+        "grade parts are rated with GRADE)",
+        lambda t: Flagged(
+            _part_basis(t).notna() & (_part_basis(t) != "grade"), {"basis": _part_basis(t)}
+        ),
+        uses=("claim_parts",),
+        text="a grade part of claim_parts.csv",
+    ),
+    Rule(
+        "judgement",
+        "a judgement of the kind domain {domain} takes ({kinds})",
+        _judgement_of_another_kind,
+        text="a judgement of the domain's kind (" + GRADE_JUDGEMENTS_TEXT + ")",
+    ),
+    Rule(
+        "domain",
+        f"a judgement for each of the {len(GRADE_DOMAINS)} GRADE domains of {{claim_id}} part "
+        "{part} (missing: {missing})",
+        _domains_missing,
+        text=f"a judgement for each of the {len(GRADE_DOMAINS)} GRADE domains of every part "
+        "judged",
+    ),
+    Rule(
+        "judgement",
+        "none, since {claim_id} part {part} is rated down ({down}): GRADE rates up only a body "
+        "rated down for nothing (GRADE 9)",
+        _rated_up_and_down,
+        text="none for a reason to rate up when the part is rated down for anything (GRADE 9)",
+    ),
+]
+
+
+def _link_rules() -> list[Rule]:
+    """nutrient_symptoms and cramp_factors: a row may link to the claim part that asks the
+    same question, and a no_evidence_found grade of its own names the search behind it."""
+    return [
+        Rule(
+            "part",
+            "a part that claim_parts.csv lists for {claim_id}, the claim the row links to",
+            lambda t: t.this["claim_id"].notna() & _part_basis(t).isna(),
+            uses=("claim_parts",),
+            text="a part that claim_parts.csv lists for the claim in claim_id",
+        ),
+        Rule(
+            "claim_id",
+            "the claim that part {part} belongs to",
+            lambda t: t.this["claim_id"].isna() & t.this["part"].notna(),
+            text="the claim the part belongs to when part is given",
+        ),
+        _ids_in_list("searches", "evidence_searches", "search_id"),
+        Rule(
+            "searches",
+            "a recorded search (evidence_searches.csv), since evidence_grade is "
+            "no_evidence_found and the row links to no claim part",
+            lambda t: (
+                (t.this["evidence_grade"] == "no_evidence_found")
+                & t.this["claim_id"].isna()
+                & t.this["searches"].isna()
+            ),
+            text="a recorded search when evidence_grade is no_evidence_found and the row links "
+            "to no claim part",
+        ),
+    ]
 
 
 # --- the planner's tables ------------------------------------------------------------------
@@ -1350,10 +1654,13 @@ RULES: dict[str, list[Rule]] = {
     "reference_amounts": REFERENCE_AMOUNTS,
     "calcium_absorption": CALCIUM_ABSORPTION,
     "symptoms": [],
-    "nutrient_symptoms": _evidence_against_rules("evidence_grade"),
+    "nutrient_symptoms": [*_evidence_against_rules("evidence_grade"), *_link_rules()],
     "guide_claims": GUIDE_CLAIMS,
+    "claim_parts": CLAIM_PARTS,
     "claim_studies": CLAIM_STUDIES,
-    "cramp_factors": _evidence_against_rules("evidence_grade"),
+    "claim_grades": CLAIM_GRADES,
+    "evidence_searches": [],
+    "cramp_factors": [*_evidence_against_rules("evidence_grade"), *_link_rules()],
     "supplement_cautions": [],
     "food_attributes": FOOD_ATTRIBUTES,
     "portion_categories": PORTION_CATEGORIES,

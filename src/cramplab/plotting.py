@@ -30,21 +30,37 @@ import seaborn as sns
 SR28_SOURCE = "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values (21 CFR 101.9)"
 DPI = 300
 NAME = re.compile(r"[0-9]{2}_[a-z0-9_]+")
-# The evidence grades of nutrient_symptoms and cramp_factors, strongest first. "No evidence
-# found" is grey, apart from "contradicted" (evidence against), never merged with it.
-EVIDENCE_GRADES = ["established", "limited", "mixed", "contradicted", "no_evidence_found"]
+# The evidence grades of nutrient_symptoms and cramp_factors, strongest finding first. "No
+# evidence found" is grey, apart from "contradicted" (evidence against), never merged with it.
+EVIDENCE_GRADES = [
+    "established",
+    "limited",
+    "mixed",
+    "very_uncertain",
+    "indirect_against",
+    "inconclusive",
+    "contradicted",
+    "no_evidence_found",
+]
 EVIDENCE_LABELS = {
     "established": "Established",
     "limited": "Limited",
     "mixed": "Mixed (studies disagree)",
+    "very_uncertain": "Very uncertain",
+    "indirect_against": "Not shown; indirect evidence against",
+    "inconclusive": "Inconclusive",
     "contradicted": "Contradicted (studies against)",
     "no_evidence_found": "No evidence found",
 }
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; greys for the
+# grades and verdicts that show no finding either way.
 EVIDENCE_COLORS = {
     "established": "#0072B2",
     "limited": "#56B4E9",
     "mixed": "#E69F00",
+    "very_uncertain": "#7F7F7F",
+    "indirect_against": "#CC79A7",
+    "inconclusive": "#D9D9D9",
     "contradicted": "#D55E00",
     "no_evidence_found": "#BBBBBB",
 }
@@ -54,6 +70,11 @@ VERDICT_COLORS = {
     "partly_supported": "#56B4E9",
     "mixed": "#E69F00",
     "contradicted": "#D55E00",
+    "indirect_against": "#CC79A7",
+    "indirect_for": "#F0E442",
+    "very_uncertain": "#7F7F7F",
+    "inconclusive": "#D9D9D9",
+    "depends": "#0072B2",
     "no_evidence_found": "#BBBBBB",
     "not_assessed": "#E5E5E5",
     "no_data": "#F5F5F5",

@@ -15,11 +15,11 @@ SHARED = sorted(PER_SYMPTOM[PER_SYMPTOM >= 3].index)
 EVERY_LINK = LINKS.groupby("symptom_id")["nutrient_id"].nunique()
 UNCHECKED = LINKS[LINKS["guide_asserts"] & (LINKS["evidence_grade"] == "no_evidence_found")]
 NO_EVIDENCE = sorted(UNCHECKED["nutrient_id"].unique())
-AGAINST = sorted(LINKS.loc[LINKS["evidence_grade"] == "contradicted", "nutrient_id"].unique())
+AGAINST = sorted(LINKS.loc[LINKS["evidence_grade"] == "very_uncertain", "nutrient_id"].unique())
 NAMED = DATA.cramp_factors[DATA.cramp_factors["named_by_guide"]]
 FACTORS = {
     grade: sorted(NAMED.loc[NAMED["evidence_grade"] == grade, "factor_id"])
-    for grade in ["contradicted", "no_evidence_found"]
+    for grade in ["very_uncertain", "no_evidence_found"]
 }
 
 CASES = [
@@ -52,17 +52,17 @@ CASES = [
         ],
         wrong=[
             {
-                "contradicted": FACTORS["no_evidence_found"],
-                "no_evidence_found": FACTORS["contradicted"],
+                "very_uncertain": FACTORS["no_evidence_found"],
+                "no_evidence_found": FACTORS["very_uncertain"],
             },
-            {"contradicted": [], "no_evidence_found": FACTORS["no_evidence_found"]},
-            {"contradicted": FACTORS["contradicted"], "no_evidence_found": ["dehydration"]},
+            {"very_uncertain": [], "no_evidence_found": FACTORS["no_evidence_found"]},
+            {"very_uncertain": FACTORS["very_uncertain"], "no_evidence_found": ["dehydration"]},
         ],
         wrong_type=[
-            FACTORS["contradicted"],
+            FACTORS["very_uncertain"],
             "caffeine",
-            {"contradicted": FACTORS["contradicted"]},
-            {"contradicted": "x", "no_evidence_found": 3},
+            {"very_uncertain": FACTORS["very_uncertain"]},
+            {"very_uncertain": "x", "no_evidence_found": 3},
         ],
     ),
 ]

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from cramplab import checks
+from cramplab import checks, claims
 from cramplab.data import load
 
 from .cases import Case, generated_tests
@@ -11,14 +11,21 @@ DATA = load()
 STUDIES = DATA.claim_studies
 TRIALS = STUDIES[STUDIES["design"].isin(["randomised_trial", "systematic_review"])]
 WITH_TRIALS = sorted(TRIALS["claim_id"].unique())
-RATIOS = STUDIES[STUDIES["measure"].isin(["risk ratio", "odds ratio", "sequence ratio"])]
-CROSSING = RATIOS[(RATIOS["ci_low"] <= 1) & (RATIOS["ci_high"] >= 1)]
-INCLUDE_ONE = sorted(CROSSING["study"].unique())
-DIFFERENCES = STUDIES[STUDIES["measure"] == "mean difference"]
-ALL_CROSSING = STUDIES[(STUDIES["ci_low"] <= 1) & (STUDIES["ci_high"] >= 1)]
-VERDICT = DATA.guide_claims.set_index("claim_id")["evidence_verdict"]
-OTHERS = ["supported", "partly_supported", "mixed", "contradicted", "no_evidence_found",
-          "not_assessed"]  # fmt: skip
+READINGS = claims.study_readings(STUDIES)
+INTERVALS = READINGS[READINGS["ci_low"].notna()]
+AGAINST = sorted(INTERVALS.loc[INTERVALS["reading"] == "against", "study"].unique())
+NEITHER = sorted(INTERVALS.loc[INTERVALS["reading"] == "neither", "study"].unique())
+FOR = sorted(INTERVALS.loc[INTERVALS["reading"] == "for", "study"].unique())
+RUBRIC = {
+    "parts": 2,
+    "basis_a": "clinical_reference",
+    "differs_on": "population",
+    "start": "high",
+    "part_b": "indirect_against",
+    "claim": "partly_supported",
+}
+SOF = claims.summary_of_findings(DATA, "C38b", "b")
+JUDGED = {domain: (row.judgement, "a reason in words") for domain, row in SOF.iterrows()}
 
 CASES = [
     Case(
@@ -29,25 +36,47 @@ CASES = [
         wrong_type=[TRIALS, WITH_TRIALS[0], 3],
     ),
     Case(
-        checks.intervals_that_include_no_effect,
-        right=INCLUDE_ONE,
-        equivalent=[CROSSING["study"].drop_duplicates(), tuple(INCLUDE_ONE[::-1])],
-        wrong=[sorted(ALL_CROSSING["study"].unique()), sorted(RATIOS["study"].unique()), []],
-        wrong_type=[CROSSING, INCLUDE_ONE[0], 1.0],
+        checks.studies_that_read_against,
+        right=AGAINST,
+        equivalent=[tuple(AGAINST[::-1]), pd.Series(AGAINST), set(AGAINST)],
+        wrong=[sorted({*AGAINST, *NEITHER}), sorted({*AGAINST, *FOR}), AGAINST[:1], []],
+        wrong_type=[INTERVALS, AGAINST[0], 1.0],
     ),
     Case(
-        checks.grade_c03,
-        right=VERDICT["C03"],
-        equivalent=[[VERDICT["C03"]], pd.Series([VERDICT["C03"]])],
-        wrong=[v for v in OTHERS if v != VERDICT["C03"]] + ["unsupported"],
-        wrong_type=[True, 3, VERDICT.loc[["C03", "C30a"]]],
+        checks.rubric_c38b,
+        right=RUBRIC,
+        equivalent=[
+            {**RUBRIC, "parts": 2.0},
+            {key: [value] for key, value in RUBRIC.items()},
+            dict(reversed(RUBRIC.items())),
+        ],
+        wrong=[
+            {**RUBRIC, "differs_on": "intervention"},
+            {**RUBRIC, "start": "low"},
+            {**RUBRIC, "part_b": "contradicted"},
+            {**RUBRIC, "claim": "contradicted", "parts": 1},
+            {key: value for key, value in RUBRIC.items() if key != "claim"},
+        ],
+        wrong_type=[list(RUBRIC.values()), "partly_supported", {**RUBRIC, "parts": "two"}],
     ),
     Case(
-        checks.grade_c30a,
-        right=VERDICT["C30a"],
-        equivalent=[[VERDICT["C30a"]], pd.Index([VERDICT["C30a"]])],
-        wrong=[v for v in OTHERS if v != VERDICT["C30a"]],
-        wrong_type=[None.__class__, 0.5, {"verdict": VERDICT["C30a"]}],
+        checks.grade_c38b_summary_of_findings,
+        right=JUDGED,
+        equivalent=[
+            {domain: list(pair) for domain, pair in JUDGED.items()},
+            dict(reversed(JUDGED.items())),
+        ],
+        wrong=[
+            {**JUDGED, "indirectness": ("not_serious", "the trials enrolled adults")},
+            {**JUDGED, "imprecision": ("not_serious", "the interval is narrow")},
+            {**JUDGED, "risk_of_bias": (JUDGED["risk_of_bias"][0], "")},
+            {domain: pair for domain, pair in JUDGED.items() if domain != "imprecision"},
+        ],
+        wrong_type=[
+            list(JUDGED.values()),
+            {**JUDGED, "indirectness": "very_serious"},
+            {**JUDGED, "indirectness": ("very_serious",)},
+        ],
     ),
 ]
 

@@ -1,6 +1,7 @@
 """Prose checked against the data: the markers, the scan for unchecked numbers, and a data
 change that makes a sentence false."""
 
+import csv
 import re
 import shutil
 
@@ -63,13 +64,33 @@ def test_sourced_constants_agree_with_the_code_and_cite_a_source(sourced):
     assert sourced.source and "facts.md" not in sourced.source
 
 
+def _drop_last_claim(data_dir) -> str:
+    """Remove the last row of guide_claims.csv and every row of another table that names it
+    (its parts, studies, GRADE judgements and linked evidence rows); returns its id."""
+    claims = data_dir / "guide_claims.csv"
+    with claims.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    dropped = rows[-1][rows[0].index("claim_id")]
+    for table in sorted(data_dir.glob("*.csv")):
+        with table.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        if "claim_id" not in rows[0]:
+            continue
+        column = rows[0].index("claim_id")
+        kept = [rows[0]] + [row for row in rows[1:] if row[column] != dropped]
+        if len(kept) < len(rows):
+            with table.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle, lineterminator="\n").writerows(kept)
+    return dropped
+
+
 def test_a_data_change_that_falsifies_a_sentence_is_reported(tmp_path):
-    """Drop the guide's last claim from a copy of data/: the sentence counting them fails."""
+    """Drop the guide's last claim (and the rows that name it) from a copy of data/: the
+    sentence counting the claims fails."""
     copy = tmp_path / "data"
     shutil.copytree(CLONE.data, copy)
-    claims = copy / "guide_claims.csv"
-    lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
-    claims.write_text("".join(lines[:-1]), encoding="utf-8")
+    dropped = _drop_last_claim(copy)
+    assert dropped
     stated = format_value(FACTS["claim_count"].compute(Context(CLONE.data)))
     problems = check_course(NOTEBOOKS, data_dir=copy)
     reported = [p for p in problems if "claim_count" in p.reason]

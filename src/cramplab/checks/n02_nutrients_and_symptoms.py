@@ -54,7 +54,7 @@ def guide_links_with_no_evidence(answer) -> None:
     links = data().nutrient_symptoms
     unchecked = links[links["guide_asserts"] & (links["evidence_grade"] == "no_evidence_found")]
     expected = sorted(unchecked["nutrient_id"].unique())
-    against = set(links.loc[links["evidence_grade"] == "contradicted", "nutrient_id"])
+    against = set(links.loc[links["evidence_grade"] == "very_uncertain", "nutrient_id"])
     same_items(
         answer,
         expected,
@@ -62,8 +62,8 @@ def guide_links_with_no_evidence(answer) -> None:
         hints=[
             (
                 lambda items: bool(set(items) & against - set(expected)),
-                "a contradicted link was tested and found wanting; that is not the same as "
-                "no evidence found.",
+                "a very uncertain link has studies, too weak or indirect to say; that is not "
+                "the same as no evidence found.",
             ),
             (
                 lambda items: bool(set(items) & set(links["symptom_id"])),
@@ -80,26 +80,26 @@ def guide_links_with_no_evidence(answer) -> None:
 
 @exercise
 def factors_against_and_unknown(answer) -> None:
-    """Exercise 2.4: guide-named factors graded contradicted, and no_evidence_found."""
+    """Exercise 2.4: guide-named factors graded very_uncertain, and no_evidence_found."""
     factors = data().cramp_factors
     named = factors[factors["named_by_guide"]]
-    grades = ["contradicted", "no_evidence_found"]
+    grades = ["very_uncertain", "no_evidence_found"]
     expected = {g: sorted(named.loc[named["evidence_grade"] == g, "factor_id"]) for g in grades}
     if not isinstance(answer, dict):
         invalid(
-            "Expected a dict with the keys 'contradicted' and 'no_evidence_found', "
+            "Expected a dict with the keys 'very_uncertain' and 'no_evidence_found', "
             f"got {kind(answer)}."
         )
     missing = [g for g in grades if g not in answer]
     if missing:
-        invalid(f"Expected the keys 'contradicted' and 'no_evidence_found'; missing {missing}.")
+        invalid(f"Expected the keys 'very_uncertain' and 'no_evidence_found'; missing {missing}.")
     given = {g: as_items(answer[g], what=f"the {g} factors") for g in grades}
     if (
-        sorted(given["contradicted"]) == expected["no_evidence_found"]
-        and sorted(given["no_evidence_found"]) == expected["contradicted"]
+        sorted(given["very_uncertain"]) == expected["no_evidence_found"]
+        and sorted(given["no_evidence_found"]) == expected["very_uncertain"]
     ):
         wrong(
-            "the two lists are swapped: contradicted means tested and found against, no "
+            "the two lists are swapped: very uncertain means studied, too weakly to say; no "
             "evidence found means we searched and found no study either way."
         )
     for grade in grades:
@@ -109,7 +109,6 @@ def factors_against_and_unknown(answer) -> None:
                 f"is {grade}."
             )
     right(
-        f"contradicted: {', '.join(expected['contradicted'])}; no evidence found: "
-        f"{', '.join(expected['no_evidence_found'])}. Tested and found against is not the same "
-        "as no study found."
+        f"very uncertain: {', '.join(expected['very_uncertain'])}; no evidence found: "
+        f"{', '.join(expected['no_evidence_found'])}. Weak evidence is not the same as no study."
     )

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from cramplab import claims
-from cramplab.checks.core import data, exercise, one_of, right, same_items, wrong
+import functools
 
-__all__ = ["c24_words_that_change", "magnesium_claims_contradicted", "verdict_on_c26"]
-FOOD_VERDICTS = ["supported", "partly_supported", "contradicted", "no_data"]
+import pandas as pd
+
+from cramplab import claims
+from cramplab.checks.core import data, exercise, right, same_items
+
+__all__ = [
+    "c24_words_that_change",
+    "foods_that_depend_on_the_canned_fish_amount",
+    "magnesium_claims_with_a_very_uncertain_part",
+]
+
+
+@functools.cache
+def _parts() -> pd.DataFrame:
+    """Every claim part's computed verdict, once per kernel (the diet parts ask the planner)."""
+    return claims.part_verdicts(data())
 
 
 def _claim(claim_id: str):
@@ -14,41 +27,8 @@ def _claim(claim_id: str):
 
 
 @exercise
-def verdict_on_c26(answer) -> None:
-    """Exercise 6.1: the verdict on claim C26 (fatty fish and fortified dairy, vitamin D)."""
-    claim = _claim("C26")
-    evidence = claims.food_evidence(
-        data(), claim["foods"].split(";"), claim["nutrients"].split(";")
-    )
-    expected = claims.food_claim_verdict(evidence, claim["claimed_level"])
-    given = one_of(answer, FOOD_VERDICTS, what="a verdict")
-    if given != expected:
-        on_serving = claims.food_claim_verdict(
-            claims.food_evidence(
-                data(), claim["foods"].split(";"), claim["nutrients"].split(";"), "serving"
-            ),
-            claim["claimed_level"],
-        )
-        if given == on_serving and on_serving != expected:
-            wrong("that is the verdict on the household serving; the FDA's rule uses the RACC.")
-        wrong(
-            "compare each named food's level with the level the claim asks for "
-            f"({claim['claimed_level']}), on the reference amount."
-        )
-    short = (
-        evidence.loc[evidence["level"].isin(["good source", "neither"]), "name"]
-        .str.split(",")
-        .str[0]
-    )
-    right(
-        f"{expected.replace('_', ' ')}: below 20% DV per reference amount: "
-        f"{', '.join(dict.fromkeys(short))}."
-    )
-
-
-@exercise
 def c24_words_that_change(answer) -> None:
-    """Exercise 6.2: foods of C24 whose FDA word differs between serving and RACC."""
+    """Exercise 6.1: foods of C24 whose FDA word differs between serving and RACC."""
     foods = _claim("C24")["foods"].split(";")
     level = {
         basis: claims.food_evidence(data(), foods, ["potassium"], basis).set_index("food_id")[
@@ -76,31 +56,72 @@ def c24_words_that_change(answer) -> None:
     )
 
 
+def _canned_fish_evidence() -> pd.DataFrame:
+    rows = []
+    for claim_id in ("C26", "C28"):
+        claim = _claim(claim_id)
+        rows.append(
+            claims.food_evidence(data(), claim["foods"].split(";"), claim["nutrients"].split(";"))
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
 @exercise
-def magnesium_claims_contradicted(answer) -> None:
-    """Exercise 6.3: claims about magnesium whose verdict is contradicted."""
-    verdicts = claims.verdicts(data())
-    about = (
-        data().guide_claims.set_index("claim_id")["nutrients"].str.contains("magnesium", na=False)
+def foods_that_depend_on_the_canned_fish_amount(answer) -> None:
+    """Exercise 6.2: foods of C26 and C28 whose word differs between the canned-fish amounts."""
+    evidence = _canned_fish_evidence()
+    unresolved = evidence[evidence["grams_alt"].notna()]
+    expected = sorted(
+        unresolved.loc[unresolved["level"] != unresolved["level_alt"], "food_id"].unique()
     )
-    expected = sorted(verdicts.index[about & (verdicts["verdict"] == "contradicted")])
-    unsettled = set(
-        verdicts.index[about & verdicts["verdict"].isin(["mixed", "no_evidence_found"])]
+    canned = set(unresolved["food_id"])
+    same_items(
+        answer,
+        expected,
+        what="the food_ids",
+        hints=[
+            (
+                lambda items: bool(set(items) - canned),
+                "only canned fish has an unresolved reference amount: the other foods are "
+                "judged on one amount.",
+            ),
+            (
+                lambda items: set(expected) < set(items),
+                "some canned fish earns the same word on both amounts.",
+            ),
+        ],
+        hint="Compare level with level_alt for the foods that have a grams_alt.",
     )
+    right(
+        f"{', '.join(expected)}: its word depends on the unresolved amount, yet no claim's verdict "
+        "does, because other foods settle each claim."
+    )
+
+
+@exercise
+def magnesium_claims_with_a_very_uncertain_part(answer) -> None:
+    """Exercise 6.3: claims about magnesium with at least one very uncertain part."""
+    parts = _parts()
+    about = data().guide_claims.loc[
+        data().guide_claims["nutrients"].str.contains("magnesium", na=False), "claim_id"
+    ]
+    uncertain = set(parts.loc[parts["verdict"] == "very_uncertain", "claim_id"])
+    expected = sorted(uncertain & set(about))
+    others = uncertain - set(about)
     same_items(
         answer,
         expected,
         what="the claim ids",
         hints=[
             (
-                lambda items: bool(set(items) & unsettled),
-                "some of these are mixed or have no evidence found: the studies disagree or "
-                "we found no study either way, which is not the same as contradicted.",
+                lambda items: bool(set(items) & others),
+                "some of these have a very uncertain part but do not name magnesium.",
             ),
         ],
-        hint="Keep the claims that name magnesium and whose verdict is contradicted.",
+        hint="Keep the parts whose verdict is very_uncertain, then the claims that name "
+        "magnesium.",
     )
     right(
-        f"{', '.join(expected)}: trials or cohorts tested these magnesium claims and found "
-        "against them."
+        f"{', '.join(expected)}: each rests a part on trials of people not selected for low "
+        "magnesium, or on studies as weak; a trial in deficient people would settle most."
     )

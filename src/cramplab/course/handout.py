@@ -71,9 +71,10 @@ READING_NOTES = [
     "(21 CFR 101.54 and 101.12), not per household serving. Calcium is also shown as absorbed, "
     "where a measured absorption fraction exists.",
     'Evidence verdicts keep apart what the studies say and what is missing: "contradicted" '
-    'means studies tested the claim and found against it; "no evidence found" means we '
-    'searched and found no study either way; "not assessed" marks advice no study grades. '
-    "How sure we can be (certainty) is given separately from the verdict.",
+    'means direct studies of the claim found against it; "very uncertain" that GRADE rates '
+    'the evidence very low; "no evidence found" means we searched and found no study either '
+    'way; "not assessed" marks advice no study grades. How sure we can be (certainty) '
+    "is given separately from the verdict.",
     "Tolerable Upper Intake Level (UL), as the Institute of Medicine defines it: the highest "
     "average daily intake likely to pose no risk of adverse health effects to almost all "
     "individuals in the general population. It is not a target, and above it risk rises.",

@@ -111,7 +111,8 @@ def check_markers(text: str, context: Context) -> tuple[list[Span], list[Span]]:
         except FactError as error:
             problems.append((start, match.end(), f"{name}: {error}"))
             continue
-        boundary = len(before) == len(expected) or not before[-len(expected) - 1].isalnum()
+        # The stated words start a word: nothing, or no letter or digit, just before them.
+        boundary = len(before) <= len(expected) or not before[-len(expected) - 1].isalnum()
         if not (before.endswith(expected) and boundary):
             stated = last_word.group(0) if last_word else ""
             problems.append(

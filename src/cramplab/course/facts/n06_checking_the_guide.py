@@ -1,12 +1,13 @@
 """Facts stated in notebooks/06_checking_the_guide.ipynb: verdicts, counts and the figures of
 the food claims on the FDA's reference amount."""
 
+import re
 from functools import cache
 
 import pandas as pd
 
 from cramplab import analysis, claims
-from cramplab.course.facts import FACTS, Context
+from cramplab.course.facts import FACTS, Context, FactError
 
 
 @cache
@@ -31,32 +32,19 @@ def _verdict_words(claim_id: str):
     return compute
 
 
-for _claim in ("C01", "C06a", "C06b", "C10", "C11", "C13", "C17", "C30a", "C33b", "C34"):
+for _claim in ("C01", "C06a", "C10", "C11", "C13", "C17", "C24", "C30a", "C33b", "C34", "C38b"):
     FACTS.value(f"{_claim.lower()}_verdict", f"the verdict on {_claim}, in words")(
         _verdict_words(_claim)
     )
 
 
-def _certainty_words(claim_id: str):
-    def compute(c: Context):
-        return _verdicts(c).at[claim_id, "certainty"].replace("_", " ")
-
-    return compute
-
-
-for _claim in ("C10", "C13"):
-    FACTS.value(f"{_claim.lower()}_certainty", f"the certainty of {_claim}'s verdict, in words")(
-        _certainty_words(_claim)
-    )
-
-
 @FACTS.claim(
     "c41a_graded_as_c10",
-    "the same grade",
+    "the same verdict",
     "C41a (the FAQ's night-time magnesium claim) has C10's verdict and certainty",
 )
 def _(c: Context):
-    table = _verdicts(c)
+    table = _verdicts(c).fillna("-")
     return bool(
         (
             table.loc["C41a", ["verdict", "certainty"]]
@@ -65,13 +53,11 @@ def _(c: Context):
     )
 
 
-@FACTS.claim(
-    "c38b_contradicted",
-    "magnesium supplements relieve cramps",
-    "C38b (magnesium supplements relieve cramps) is contradicted",
-)
+@FACTS.value("stofan_participants", "football players in the one study of sweat sodium losses")
 def _(c: Context):
-    return _verdicts(c).at["C38b", "verdict"] == "contradicted"
+    studies = c.data.claim_studies
+    rows = studies.loc[studies["study"] == "Stofan 2005", "participants"]
+    return int(rows.iloc[0])
 
 
 def _count(verdict: str):
@@ -83,8 +69,10 @@ def _count(verdict: str):
 
 FACTS.value("supported_count", "claims supported")(_count("supported"))
 FACTS.value("partly_count", "claims partly supported")(_count("partly_supported"))
-FACTS.value("mixed_count", "claims with mixed evidence")(_count("mixed"))
 FACTS.value("contradicted_count", "claims contradicted")(_count("contradicted"))
+FACTS.value("very_uncertain_count", "claims whose evidence is very uncertain")(
+    _count("very_uncertain")
+)
 FACTS.value("no_evidence_count", "claims with no evidence found")(_count("no_evidence_found"))
 
 
@@ -245,11 +233,6 @@ def _(c: Context):
     return bool((table["verdict"] == table["verdict_absorbed"]).all())
 
 
-@FACTS.value("banana_claims", "food claims that name the banana")
-def _(c: Context):
-    return int(_distinct(c).at["banana", "claims"])
-
-
 @FACTS.value("distinct_not_good", "distinct named foods not a good source of anything claimed")
 def _(c: Context):
     return int((_distinct(c)["level"] == "neither").sum())
@@ -258,3 +241,63 @@ def _(c: Context):
 @FACTS.value("distinct_no_data", "distinct named foods with no value for any nutrient claimed")
 def _(c: Context):
     return int((_distinct(c)["level"] == "no data").sum())
+
+
+def _canned_fish(column: str):
+    def compute(c: Context):
+        table = c.data.reference_amounts.set_index("racc_category")
+        return float(table.at["fish_canned", column])
+
+    return compute
+
+
+FACTS.value("racc_canned_fish", "the reference amount of canned fish, g")(_canned_fish("amount"))
+FACTS.value("racc_canned_fish_alt", "the other canned-fish amount the sources give, g")(
+    _canned_fish("alternative_amount")
+)
+
+
+def _diet(c: Context, claim_id: str) -> claims.DietCheck:
+    claim = c.data.guide_claims.set_index("claim_id").loc[claim_id]
+    return claims.diet_claim_verdict(
+        c.data, claim["foods"].split(";"), claim["nutrients"].split(";")
+    )
+
+
+@FACTS.value("c39_diet_verdict", "the planner's verdict on the FAQ's diet (C39, part a)")
+def _(c: Context):
+    return _diet(c, "C39").verdict.replace("_", " ")
+
+
+@FACTS.claim(
+    "c31_short_of_vitamin_d",
+    "falls short of vitamin D",
+    "a day of C31's foods cannot reach the vitamin D Daily Value",
+)
+def _(c: Context):
+    return "vitamin_d" in _diet(c, "C31").short
+
+
+def _caution_number(pattern: str):
+    """A number the B6 cautions state (supplement_cautions.risk), by a pattern around it."""
+
+    def compute(c: Context):
+        cautions = c.data.supplement_cautions
+        text = " ".join(cautions.loc[cautions["nutrient_id"] == "vitamin_b6", "risk"])
+        found = re.search(pattern, text)
+        if not found:
+            raise FactError(f"the B6 cautions no longer say {pattern!r}")
+        return float(found.group(1))
+
+    return compute
+
+
+FACTS.value("b6_us_ul", "the US adult UL for vitamin B6, mg a day")(
+    _caution_number(r"adult UL is (\d+) mg a day")
+)
+FACTS.value("b6_tga_reported_below", "B6 dose below which nerve damage has been reported, mg")(
+    _caution_number(r"doses under (\d+) mg a day")
+)
+FACTS.value("b6_efsa_ul", "the EFSA adult UL for vitamin B6 (2023), mg a day")(
+    _caution_number(r"UL of (\d+) mg a day for adults")
+)
