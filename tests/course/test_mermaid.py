@@ -84,7 +84,6 @@ def test_it_lives_in_the_python_environment(tmp_path):
     assert mermaid.vendored_dir(tmp_path) == tmp_path / "share" / "cramplab" / "mermaid-11.12.1"
 
 
-
 def test_a_member_pointing_outside_its_folder_is_refused(tmp_path):
     outside = "package/dist/chunks/mermaid.esm.min/../../../../outside.mjs"
     package = tarball(tmp_path / "m.tgz", [ENTRY, outside])
