@@ -21,7 +21,31 @@ LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instruc
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# The interpreter .venv is made with is recorded in the stamp. PYTHON=... given on the command
+# line or in the environment that names another one rebuilds .venv with it; without PYTHON,
+# make reuses .venv whichever Python made it.
+PYTHON_CHECK = import os, sys; print(os.path.realpath(sys.executable), "%d.%d.%d" % sys.version_info[:3], sys.version_info >= (3, 11))
+ifneq ($(filter command line environment environment override,$(origin PYTHON)),)
+  PYTHON_NAMED := $(shell $(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null)
+  PYTHON_MADE := $(shell sed -n 's/^python: //p' $(STAMP) 2>/dev/null)
+  ifneq ($(word 1,$(PYTHON_NAMED)),$(word 1,$(PYTHON_MADE)))
+    $(STAMP): venv-python-changed
+  endif
+endif
+.PHONY: venv-python-changed
+
 $(STAMP): requirements.lock pyproject.toml
+	@# Which Python, and is it new enough: one line, before anything is installed.
+	@found="$$($(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null)" \
+	  || { echo "error: PYTHON=$(PYTHON) is not a Python that runs here (cramplab needs Python 3.11 or newer)" >&2; exit 1; }; \
+	  path="$${found%% *}"; version="$$(echo "$$found" | cut -d' ' -f2)"; \
+	  case "$$found" in *' True') ;; \
+	    *) echo "error: cramplab needs Python 3.11 or newer; PYTHON=$(PYTHON) is Python $$version ($$path)" >&2; exit 1 ;; esac; \
+	  if [ -e $(VENV) ] && [ -n "$(filter venv-python-changed,$^)" ]; then \
+	    made="$$(sed -n 's/^python: \([^ ]*\) \(.*\)/Python \2 (\1)/p' $@ 2>/dev/null)"; \
+	    echo "Rebuilding $(VENV) with PYTHON=$(PYTHON) (Python $$version, $$path): it was made with $${made:-a Python it did not record}"; \
+	    rm -rf $(VENV); \
+	  fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# uv comes from the lock too, checked against its hashes; pip's own error shows if it fails.
 	@$(BIN)/python -m uv --version 2>/dev/null | grep -q ' $(UV_VERSION) ' \
@@ -35,7 +59,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
 	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
 	@$(BIN)/python -m cramplab.course mermaid
-	@touch $@
+	@# The stamp records the interpreter (see PYTHON_MADE above).
+	@$(BIN)/python -c '$(PYTHON_CHECK)' | awk '{print "python: " $$1 " " $$2}' > $@
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
 	@$(BIN)/python -m cramplab.course figures
