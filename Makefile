@@ -9,11 +9,8 @@ UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-# Jupyter refuses to run as root unless told; containers and some classroom machines run as root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # make lab opens the student edition; make lab EDITION=instructor the one with solutions.
 EDITION ?= student
-LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
 .PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean
@@ -75,7 +72,7 @@ solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (f
 	@$(BIN)/python -m cramplab.course solutions
 
 test: $(STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
-	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	@$(BIN)/python -m pytest  # its options are pyproject.toml's, for plain pytest too
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
 	@$(BIN)/ruff check src tests notebooks site conftest.py
@@ -86,8 +83,7 @@ format: $(STAMP)  ## Apply ruff's fixes and formatting
 	@$(BIN)/ruff format src tests notebooks site conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
-	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"
-	@$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
+	@$(BIN)/python -m cramplab.course lab $(EDITION)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
 	@$(BIN)/python -m cramplab.course notebooks

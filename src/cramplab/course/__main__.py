@@ -21,6 +21,7 @@ COMMANDS = {
     "solutions": "cramplab.course.solutions",
     "site": "cramplab.course.site",
     "mermaid": "cramplab.course.mermaid",
+    "lab": "cramplab.course.lab",
 }
 
 
