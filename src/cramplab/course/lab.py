@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     edition = args[0] if args else "student"
     try:
-        clone = find_clone(command="make lab")
+        clone = find_clone(command="make lab", purpose="serves the notebooks of")
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

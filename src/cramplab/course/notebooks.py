@@ -258,7 +258,8 @@ def refresh(path: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     names = argv if argv is not None else sys.argv[1:]
     try:
-        paths = [Path(n) for n in names] or course_notebooks()
+        clone = find_clone(command="make notebooks")  # even for named notebooks: the rule
+        paths = [Path(n) for n in names] or course_notebooks(clone.notebooks)
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -30,7 +30,7 @@ import nbformat
 
 from cramplab.course.facts import FACTS, SOURCED, Context, FactError, format_value
 from cramplab.course.notebooks import course_notebooks
-from cramplab.paths import find_clone
+from cramplab.paths import CloneRequired, find_clone
 
 MARKER = re.compile(r"<!--\s*fact:(?P<name>[a-z0-9_]+)(?::(?P<format>[^>]*?))?\s*-->")
 NOT_DATA = "<!--not-data-->"
@@ -214,9 +214,14 @@ def check_course(notebooks: list[Path] | None = None, data_dir=None) -> list[Pro
 
 def main(argv: list[str] | None = None) -> int:
     names = sys.argv[1:] if argv is None else argv
-    problems = check_course([Path(n) for n in names] or None)
-    if not names:  # the whole course: the READMEs' marked counts too
-        clone, context = find_clone(), Context()
+    try:
+        clone = None if names else find_clone(command="the prose checker", purpose="checks")
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    problems = check_course([Path(n) for n in names] or course_notebooks(clone.notebooks))
+    if clone is not None:  # the whole course: the READMEs' marked counts too
+        context = Context()
         for readme in (clone.root / "README.md", clone.data / "README.md"):
             problems += check_document(readme, context)
     for problem in problems:
