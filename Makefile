@@ -91,8 +91,8 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored
 student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
 	@$(BIN)/python -m cramplab.course student
 
-bench: $(STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.course bench
+bench: $(STAMP)  ## Time the course (about 9 min) into build/bench/; RECORD=1: bench/results.json
+	@$(BIN)/python -m cramplab.course bench $(if $(filter 1,$(RECORD)),--record)
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
 	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --python-version 3.11 \

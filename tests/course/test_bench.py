@@ -288,3 +288,41 @@ def test_quick_means_one_run_and_repeats_must_be_positive(tmp_path):
     assert bench.parse_arguments(["--sr28", str(tmp_path)]).sr28 == tmp_path
     with pytest.raises(SystemExit):
         bench.parse_arguments(["--repeats", "0"])
+
+
+def fake_clone(root):
+    """What cramplab.paths.is_clone looks for, and nothing else."""
+    (root / "notebooks").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "data" / "datapackage.json").write_text("{}")
+    (root / "pyproject.toml").write_text('[project]\nname = "cramplab"\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    ("record", "written", "untouched"),
+    [([], "build/bench/results.json", "bench"), (["--record"], "bench/results.json", "build")],
+    ids=["scratch", "record"],
+)
+def test_results_go_to_build_unless_the_record_is_asked_for(
+    tmp_path, monkeypatch, capsys, record, written, untouched
+):
+    clone = fake_clone(tmp_path / "clone")
+    monkeypatch.chdir(clone)
+    # Nothing measured: no kernels, and no SR28 release where it is looked for.
+    args = ["--skip-notebooks", "--quick", "--sr28", str(tmp_path / "no-sr28"), *record]
+    assert bench.main(args) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith("make bench: under a minute")  # the SR28 part alone, skipped
+    assert first.endswith(f"results to {written}")
+    results = json.loads((clone / written).read_text(encoding="utf-8"))
+    assert results["duration_s"] >= 0 and "skipped" in results
+    assert not (clone / untouched).exists()
+    assert ("make bench RECORD=1" in out) == (not record)
+
+
+def test_the_expected_duration_is_stated_for_the_default_run():
+    assert bench.parse_arguments([]).repeats == 3
+    assert bench.expected_minutes(3, skip_notebooks=False) == 9  # what the README says
+    assert bench.expected_minutes(1, skip_notebooks=False) == 3

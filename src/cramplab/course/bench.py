@@ -28,7 +28,10 @@ measured against the floor they cannot beat, measured in the same run on the sam
 
 Other work shares the two cores, so every figure is the median of --repeats runs, with min
 and max to show the noise. Nothing here is a test: a missed target prints MISS, and the exit
-status stays 0. The table goes to stdout, progress to stderr, results to bench/results.json.
+status stays 0. It says first how long it will take (about 9 minutes with the default three
+runs). The table goes to stdout, progress to stderr, results to build/bench/results.json; the
+committed record, bench/results.json, is rewritten only when asked (--record, `make bench
+RECORD=1`), after a change that should move the numbers.
 """
 
 from __future__ import annotations
@@ -62,7 +65,13 @@ from cramplab.paths import CloneRequired, find_clone, sr28_dir
 from cramplab.plan import plan_menu
 from cramplab.usda import read_release
 
-RESULTS_FILE = "results.json"  # in the clone's bench/
+RESULTS_FILE = "results.json"  # in build/bench/, or (--record) the clone's bench/
+SCRATCH_RESULTS = Path("build") / "bench"  # in the clone, ignored by git
+# Wall minutes per run of everything (floor, notebooks, nbval, make figures, site, browser
+# tests, SR28 at scale) on an idle 2-core machine: the record of November 2026 took 8.7 min
+# with three runs (its duration_s). The SR28 part alone takes about half a minute a run.
+MINUTES_PER_REPEAT = 3.0
+SCALE_MINUTES_PER_REPEAT = 0.5
 ABOUT = (
     "cramplab benchmark (python -m cramplab.course.bench): seconds, median/min/max of "
     "repeated runs"
@@ -697,6 +706,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="SR28 release directory (default: %(default)s)",
     )
     parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"rewrite the committed record, bench/{RESULTS_FILE} (default: "
+        f"{SCRATCH_RESULTS / RESULTS_FILE}, not committed)",
+    )
+    parser.add_argument(
         "--skip-notebooks",
         action="store_true",
         help="only the scale part: start no kernels, build no site, open no browser",
@@ -706,6 +721,15 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--repeats must be at least 1")
     args.repeats = 1 if args.quick else args.repeats
     return args
+
+
+def expected_minutes(repeats: int, skip_notebooks: bool) -> float:
+    """How long a run takes on an idle 2-core machine (longer on a busy one)."""
+    return repeats * (SCALE_MINUTES_PER_REPEAT if skip_notebooks else MINUTES_PER_REPEAT)
+
+
+def results_path(clone, record: bool) -> Path:
+    return clone.bench / RESULTS_FILE if record else clone.root / SCRATCH_RESULTS / RESULTS_FILE
 
 
 def run_section(name: str, measured: Measured, action: Callable[[], object]) -> None:
@@ -724,6 +748,16 @@ def main(argv: list[str] | None = None) -> int:
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    started = time.perf_counter()
+    target = results_path(clone, args.record)
+    runs = "one run" if args.repeats == 1 else f"{args.repeats} runs"
+    minutes = expected_minutes(args.repeats, args.skip_notebooks)
+    duration = f"about {minutes:.0f} minutes" if minutes >= 1 else "under a minute"
+    print(
+        f"make bench: {duration} on an idle 2-core machine ({runs} of each measurement; longer on a busy one); "
+        f"results to {target.relative_to(clone.root)}",
+        flush=True,
+    )
     measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
     if args.skip_notebooks:
         for name in ("kernels", "nbval", "make_figures", "site", "browser_tests"):
@@ -751,9 +785,13 @@ def main(argv: list[str] | None = None) -> int:
         run_section("scale", measured, lambda: measure_scale(args.sr28, args.repeats, measured))
     measured.load_average.append(os.getloadavg()[0])
     results = build_results(measured)
-    path = write_results(results, clone.bench / RESULTS_FILE)
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+    path = write_results(results, target)
     print(format_table(results), end="")
-    print(f"\nwrote {path.relative_to(clone.root)}")
+    minutes = results["duration_s"] / 60
+    print(f"\nwrote {path.relative_to(clone.root)} ({minutes:.1f} minutes)")
+    if not args.record:
+        print("  to update the committed record: make bench RECORD=1 (bench/results.json)")
     return 0
 
 
