@@ -3,7 +3,6 @@
 import importlib.util
 import subprocess
 import sys
-import time
 import tomllib
 from types import SimpleNamespace
 
@@ -49,9 +48,8 @@ def test_broken_data_stops_the_test_run_with_one_message(tmp_path):
     food_id, nutrient_id, _ = lines[5].split(",")
     lines[5] = f"{food_id},{nutrient_id},12mg\n"
     amounts.write_text("".join(lines), encoding="utf-8")
-    start = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile"],
+        [sys.executable, "-m", "pytest"],  # as make test runs it (options: pyproject.toml)
         cwd=clone.root, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     output = result.stdout + result.stderr
@@ -60,4 +58,5 @@ def test_broken_data_stops_the_test_run_with_one_message(tmp_path):
     assert output.count(error) == 1, output
     assert "the course data is broken, so no test was run" in output
     assert "passed" not in output and "failed" not in output and "commit figures" not in output
-    assert time.monotonic() - start < 30, "it stops before starting workers and notebooks"
+    # It stops before any worker starts (pytest-xdist names them gw0, gw1 when they do).
+    assert "gw0" not in output and "workers" not in output, output

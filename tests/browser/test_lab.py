@@ -142,7 +142,7 @@ class LabServer:
                     found[kernel["id"]] = child
         return found
 
-    def stop(self, timeout: float = 20) -> list[int]:
+    def stop(self, timeout: float = 60) -> list[int]:
         """SIGTERM the server, which shuts its kernels down; kill by pid whatever outlives that.
 
         Not the kernels first: the server would see them die and restart them. Returns the

@@ -117,8 +117,8 @@ def test_pytest_summary_drops_colours_and_rules():
 
 
 def fake_measurements() -> bench.Measured:
-    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x); the site
-    in 6 s, the browser tests in 40 s (20 s of CPU)."""
+    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x), stopped by
+    Ctrl-C in 0.9 s; the site in 6 s, the browser tests in 40 s (20 s of CPU)."""
     return bench.Measured(
         repeats=3,
         floor=[2.0, 1.0, 3.0],
@@ -128,6 +128,7 @@ def fake_measurements() -> bench.Measured:
         nbval_notebooks=2,
         figures=[7.0, 7.0, 7.0],
         figures_notebooks=2,
+        ctrl_c=[0.8, 2.5, 0.9],
         site=[6.0, 5.0, 7.0],
         site_cpu=[4.0, 4.5, 5.0],
         browser=[40.0, 50.0, 30.0],
@@ -154,6 +155,7 @@ def test_results_have_every_section_and_the_right_ratios():
         "notebooks",
         "nbval",
         "make_figures",
+        "ctrl_c",
         "site",
         "browser_tests",
         "scale",
@@ -194,6 +196,7 @@ def test_targets_are_judged_on_medians():
     assert status == {
         "nbval": "PASS",  # 1.25x <= 1.5x
         "make_figures": "MISS",  # 1.75x
+        "ctrl_c": "PASS",  # median 0.9 s <= 2 s (one run took 2.5 s)
         bench.PLANNING_NOTEBOOK: "n/a",  # not among the made-up notebooks
         "browser_tests": "PASS",  # 40 s <= 90 s
         "sr28_load": "PASS",  # 0.3 s < 0.5 s
@@ -264,6 +267,7 @@ def test_table_lists_every_measurement_and_target():
         "01_data",
         "nbval",
         "make figures",
+        "Ctrl-C on make figures, until all stopped",
         "make site",
         "browser tests",
         "CPU (user+sys) median 20.0 s",
