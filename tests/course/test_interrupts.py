@@ -47,6 +47,7 @@ class Command:
         # A user's shell: no test settings, and not inside `make test` (make[1] would differ).
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CRAMPLAB_", "MAKE"))}
         env.pop("MFLAGS", None)
+        env.pop("PYTHON", None)  # make test PYTHON=... exports it; a user's shell has not
         with open(log / "stdout", "w") as out, open(log / "stderr", "w") as err:
             self.make = subprocess.Popen(
                 [*MAKE, target], cwd=clone.root, env=env, stdout=out, stderr=err,
