@@ -248,17 +248,18 @@ def test_sigterm_while_make_figures_starts_up(start, clone, moment):
 
 
 def test_ctrl_c_mid_run_after_a_killed_run(start, clone):
-    """kill -9 mid-run leaves its staging folder; the next run clears it first, and Ctrl-C
-    while its kernels execute leaves nothing of its own either: figures/ as it was, no
-    staging folder, no kernel and no kernel file, all within two seconds."""
+    """kill -9 mid-run leaves its staging folder, its kernel folders and perhaps its kernels;
+    the next run clears them first, and Ctrl-C while its kernels execute leaves nothing of
+    its own either: figures/ as it was, no staging folder, no kernel and no kernel file."""
     figures = snapshot(clone.figures)
     killed = start("figures")
     killed.wait_until(two_kernels_running(killed), "two running kernels")
     killed_kernel_files = killed.kernel_folders()
     killed.signal(signal.SIGKILL, to="python")  # no clean-up at all
     killed.wait()
-    # Its kernels notice their parent is gone and stop (within a second or two when idle).
-    assert not psutil.wait_procs([k for k in killed.kernels() if _alive(k)], timeout=GONE_S)[1]
+    # Its kernels stop once they see their parent gone, except one killed while it was still
+    # starting (ipykernel then never notices): the next run stops those. Either way, none
+    # may be left once it has started.
     (left,) = staging_folders(clone)  # nobody removed it
 
     later = start("figures")
@@ -273,6 +274,8 @@ def test_ctrl_c_mid_run_after_a_killed_run(start, clone):
     assert snapshot(clone.figures) == figures and not staging_folders(clone)
     kernel_files = killed_kernel_files + later.kernel_folders()
     assert kernel_files and not any(folder.exists() for folder in kernel_files)
+    orphans = psutil.wait_procs([k for k in killed.kernels() if _alive(k)], timeout=GONE_S)[1]
+    assert not orphans, f"kernels of the killed run still running: {orphans}"
 
 
 def makefile_line(target: str) -> int:
