@@ -9,11 +9,8 @@ UV_VERSION := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' requirements.lock)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 
-# Jupyter refuses to run as root unless told; containers and some classroom machines run as root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # make lab opens the student edition; make lab EDITION=instructor the one with solutions.
 EDITION ?= student
-LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instructor,$(EDITION)),notebooks,),$(error EDITION must be student or instructor, not '$(EDITION)'))
 
 .DEFAULT_GOAL := help
 .PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean \
@@ -22,7 +19,31 @@ LAB_DIR = $(or $(if $(filter student,$(EDITION)),student,),$(if $(filter instruc
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# The interpreter .venv is made with is recorded in the stamp. PYTHON=... given on the command
+# line or in the environment that names another one rebuilds .venv with it; without PYTHON,
+# make reuses .venv whichever Python made it.
+PYTHON_CHECK = import os, sys; print(os.path.realpath(sys.executable), "%d.%d.%d" % sys.version_info[:3], sys.version_info >= (3, 11))
+ifneq ($(filter command line environment environment override,$(origin PYTHON)),)
+  PYTHON_NAMED := $(shell $(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null)
+  PYTHON_MADE := $(shell sed -n 's/^python: //p' $(STAMP) 2>/dev/null)
+  ifneq ($(word 1,$(PYTHON_NAMED)),$(word 1,$(PYTHON_MADE)))
+    $(STAMP): venv-python-changed
+  endif
+endif
+.PHONY: venv-python-changed
+
 $(STAMP): requirements.lock pyproject.toml
+	@# Which Python, and is it new enough: one line, before anything is installed.
+	@found="$$($(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null)" \
+	  || { echo "error: PYTHON=$(PYTHON) is not a Python that runs here (cramplab needs Python 3.11 or newer)" >&2; exit 1; }; \
+	  path="$${found%% *}"; version="$$(echo "$$found" | cut -d' ' -f2)"; \
+	  case "$$found" in *' True') ;; \
+	    *) echo "error: cramplab needs Python 3.11 or newer; PYTHON=$(PYTHON) is Python $$version ($$path)" >&2; exit 1 ;; esac; \
+	  if [ -e $(VENV) ] && [ -n "$(filter venv-python-changed,$^)" ]; then \
+	    made="$$(sed -n 's/^python: \([^ ]*\) \(.*\)/Python \2 (\1)/p' $@ 2>/dev/null)"; \
+	    echo "Rebuilding $(VENV) with PYTHON=$(PYTHON) (Python $$version, $$path): it was made with $${made:-a Python it did not record}"; \
+	    rm -rf $(VENV); \
+	  fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# uv comes from the lock too, checked against its hashes; pip's own error shows if it fails.
 	@$(BIN)/python -m uv --version 2>/dev/null | grep -q ' $(UV_VERSION) ' \
@@ -36,7 +57,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
 	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
 	@$(BIN)/python -m cramplab.course mermaid
-	@touch $@
+	@# The stamp records the interpreter (see PYTHON_MADE above).
+	@$(BIN)/python -c '$(PYTHON_CHECK)' | awk '{print "python: " $$1 " " $$2}' > $@
 
 # JupyterHub's proxy, for the hub test (tests/course/test_classhub.py) and make bench: configurable-http-proxy
 # from the npm registry, pinned with all its dependencies in deploy/proxy/package-lock.json
@@ -67,8 +89,8 @@ site: $(STAMP)  ## Build the course website into build/site from the stored outp
 solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
 	@$(BIN)/python -m cramplab.course solutions
 
-test: $(STAMP) $(PROXY_STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests
-	@$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+test: $(STAMP) $(PROXY_STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests, the class hub
+	@$(BIN)/python -m pytest  # its options are pyproject.toml's, for plain pytest too
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
 	@$(BIN)/ruff check src tests notebooks site deploy conftest.py
@@ -79,8 +101,7 @@ format: $(STAMP)  ## Apply ruff's fixes and formatting
 	@$(BIN)/ruff format src tests notebooks site deploy conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
-	@echo "JupyterLab on $(LAB_DIR)/ (the $(EDITION) edition); start with 00_start_here.ipynb"
-	@$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 --no-browser $(ROOT_FLAG)
+	@$(BIN)/python -m cramplab.course lab $(EDITION)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
 	@$(BIN)/python -m cramplab.course notebooks
@@ -88,8 +109,8 @@ notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored
 student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
 	@$(BIN)/python -m cramplab.course student
 
-bench: $(STAMP) $(PROXY_STAMP)  ## Time the course against the kernel-start floor; writes bench/results.json
-	@$(BIN)/python -m cramplab.course bench
+bench: $(STAMP) $(PROXY_STAMP)  ## Time the course (about 9 min) into build/bench/; RECORD=1: bench/results.json
+	@$(BIN)/python -m cramplab.course bench $(if $(filter 1,$(RECORD)),--record)
 
 hub-proxy: $(PROXY_STAMP)  ## Install JupyterHub's proxy (configurable-http-proxy, needs npm) for the hub test
 

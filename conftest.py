@@ -50,6 +50,20 @@ def pytest_configure(config):
         )
 
 
+WORKERS = 2  # the suite's design: two workers (a 2-core machine), slow files first (below)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """How many workers `-n auto` (pyproject.toml's addopts) starts: two, as `make test`, for
+    the whole suite or any run that may hold several files; none for a run of a single file,
+    which --dist loadfile would hand to one worker anyway (and workers take seconds to start).
+    """
+    paths = {arg.split("::")[0] for arg in config.args}
+    if len(paths) == 1 and (config.invocation_params.dir / paths.pop()).is_file():
+        return 0
+    return WORKERS
+
+
 def start_order(item: pytest.Item) -> int:
     """Browser and hub tests, then notebooks, then the rest: slow files first (see below)."""
     if item.get_closest_marker("browser") or item.get_closest_marker("hub"):
@@ -58,7 +72,8 @@ def start_order(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest files start first. `make test` hands whole files to two workers in this
-    order (--dist loadfile --no-loadscope-reorder), so a slow file that started last would
+    """The longest files start first. pytest (`make test` or plain `python -m pytest`: the
+    options are pyproject.toml's addopts) hands whole files to two workers in this order
+    (-n auto --dist loadfile --no-loadscope-reorder), so a slow file that started last would
     keep one worker busy after the other has finished; the quick unit tests fill the gaps."""
     items.sort(key=start_order)  # stable: each file's tests keep their order

@@ -1,6 +1,7 @@
 """The lock file and environment.yml must describe the same environment, and the Makefile
 installs it from the lock."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -116,19 +117,39 @@ exit 0
 """
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_the_set_up_installs_uv_from_the_lock_with_its_hashes_and_shows_pips_error(tmp_path):
-    """The Makefile's first step: uv from requirements.lock, hash-checked; a failure says so."""
+def users_shell() -> dict[str, str]:
+    """The environment of a user's shell: not inside `make test`, whose command-line variables
+    (PYTHON=... among them) would reach these makes through MAKEFLAGS."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MAKE", "CRAMPLAB_")) and k not in ("MFLAGS", "PYTHON")
+    }
+
+
+def stub_clone(folder):
+    """The files the set-up reads, and a stub .venv/bin/python; returns the stub."""
     for name in ("Makefile", "requirements.lock", "pyproject.toml"):
-        shutil.copy(CLONE.root / name, tmp_path / name)
-    python = tmp_path / ".venv" / "bin" / "python"
+        shutil.copy(CLONE.root / name, folder / name)
+    python = folder / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text(STUB_PYTHON)
     python.chmod(0o755)
-    setup = subprocess.run(
-        ["make", "--no-print-directory", ".venv/.installed"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+    return python
+
+
+def make(folder, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "--no-print-directory", *arguments],
+        cwd=folder, capture_output=True, text=True, check=False, env=users_shell(),
     )  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_set_up_installs_uv_from_the_lock_with_its_hashes_and_shows_pips_error(tmp_path):
+    """The Makefile's first step: uv from requirements.lock, hash-checked; a failure says so."""
+    python = stub_clone(tmp_path)
+    setup = make(tmp_path, ".venv/.installed")
     version = locked_versions()["uv"]
     assert setup.returncode != 0
     assert "ERROR: stub pip: hashes do not match" in setup.stderr  # pip's own words, shown
@@ -144,3 +165,86 @@ def test_the_set_up_installs_uv_from_the_lock_with_its_hashes_and_shows_pips_err
     assert requirement.startswith(f"uv=={version} \\")
     assert requirement.count("--hash=sha256:") >= 2
     assert "==" not in requirement.replace(f"uv=={version}", "")  # uv alone, not what follows
+
+
+# An interpreter named by PYTHON=: answers the set-up's question about itself, and makes a
+# "venv" whose python is the stub above (so the set-up stops at uv, before any download).
+NAMED_PYTHON = """#!/bin/sh
+case "$1" in
+  -c) echo "{facts}" ;;
+  -m) mkdir -p "$3/bin" && cp "$(dirname "$0")/venv-python" "$3/bin/python" ;;
+esac
+"""
+
+
+def named_python(folder, facts: str):
+    """A stub interpreter at folder/python that reports facts ('path version new-enough')."""
+    folder.mkdir()
+    python = folder / "python"
+    python.write_text(NAMED_PYTHON.format(facts=facts))
+    (folder / "venv-python").write_text(STUB_PYTHON)
+    for stub in (python, folder / "venv-python"):
+        stub.chmod(0o755)
+    return python
+
+
+def installed_stamp(clone, record: str) -> None:
+    """A finished set-up: the stamp, newer than what it depends on, records its Python."""
+    stamp = clone / ".venv" / ".installed"
+    stamp.write_text(f"python: {record}\n")
+    for name in ("requirements.lock", "pyproject.toml"):
+        os.utime(clone / name, (1, 1))
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_python_naming_another_interpreter_rebuilds_the_venv_and_says_so(tmp_path):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    stub_clone(clone)
+    installed_stamp(clone, "/usr/bin/python3.11 3.11.2")
+    (clone / ".venv" / "made-by-the-old-python").touch()
+    other = named_python(tmp_path / "py313", "/opt/python3.13/bin/python3.13 3.13.1 True")
+    setup = make(clone, ".venv/.installed", f"PYTHON={other}")
+    assert setup.stdout.splitlines()[0] == (
+        f"Rebuilding .venv with PYTHON={other} (Python 3.13.1, /opt/python3.13/bin/python3.13): "
+        "it was made with Python 3.11.2 (/usr/bin/python3.11)"
+    )
+    assert not (clone / ".venv" / "made-by-the-old-python").exists()  # a new venv
+    assert (clone / ".venv" / "bin" / "python").read_text() == STUB_PYTHON
+    assert setup.returncode != 0 and "could not install uv" in setup.stderr  # the stub's end
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_venv_is_reused_without_python_or_with_the_same_one(tmp_path):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    stub_clone(clone)
+    installed_stamp(clone, "/opt/python3.13/bin/python3.13 3.13.1")
+    same = named_python(tmp_path / "py313", "/opt/python3.13/bin/python3.13 3.13.1 True")
+    for arguments in ([], [f"PYTHON={same}"]):
+        setup = make(clone, ".venv/.installed", *arguments)
+        assert setup.returncode == 0, setup.stderr
+        assert "is up to date" in setup.stdout, arguments
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(
+    ("facts", "error"),
+    [
+        ("/opt/py/bin/python3.10 3.10.12 False", "cramplab needs Python 3.11 or newer; PYTHON={python} is Python 3.10.12 (/opt/py/bin/python3.10)"),
+        (None, "PYTHON={python} is not a Python that runs here (cramplab needs Python 3.11 or newer)"),
+    ],
+    ids=["too old", "missing"],
+)  # fmt: skip
+def test_a_python_too_old_or_missing_stops_with_one_line_before_anything_installs(
+    tmp_path, facts, error
+):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+        shutil.copy(CLONE.root / name, clone / name)
+    python = named_python(tmp_path / "py", facts) if facts else tmp_path / "no-such-python"
+    setup = make(clone, "test", f"PYTHON={python}")
+    assert setup.returncode != 0
+    assert setup.stderr.splitlines()[0] == f"error: {error.format(python=python)}"
+    assert not (clone / ".venv").exists()

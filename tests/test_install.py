@@ -6,6 +6,11 @@ clone and runs the repository's own ``postBuild`` there, as Binder does after bu
 environment.yml. The third-party packages come from this test run's own environment through a
 .pth file (a view of its site-packages without cramplab): the test proves the package, its data
 and the install steps, not the package index, so it needs no network.
+
+The set-up runs twice where it can: with the Python of this test run, and with the
+distribution's own Python (Debian 12's /usr/bin/python3.11 is 3.11.2, whose standard library
+lacks what later 3.11 releases added, such as tarfile's extraction filters). The README admits
+any Python 3.11, so both must install the package and run a lesson.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from repo import CLONE, copy_clone
 from cramplab.data import CourseData, read_datapackage
 
 NOTEBOOK = "03_food_sources.ipynb"  # loads data, ranks foods, draws figures: a real lesson
+DISTRIBUTION_PYTHON = Path("/usr/bin/python3.11")
 # Settings a Binder user does not have: the test run's own, which must not leak in.
 TEST_SETTINGS = ("CRAMPLAB_DATA", "CRAMPLAB_FIGURES_MODE", "CRAMPLAB_FIGURES_DIR", "PYTHONPATH")
 
@@ -49,13 +55,37 @@ def clean_environment(venv: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """(clone copy, wheel, fresh venv, environment) after Binder's install step ran."""
+def interpreter_facts(python: Path) -> tuple[str, tuple[int, int]]:
+    """(resolved executable, (major, minor)) of an interpreter, asked from itself."""
+    code = "import os, sys; print(os.path.realpath(sys.executable)); print(*sys.version_info[:2])"
+    out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True)
+    executable, version = out.stdout.splitlines()
+    return executable, tuple(int(part) for part in version.split())
+
+
+def distribution_python() -> Path:
+    """The distribution's python3.11, skipping (saying why) when it cannot be tried here."""
+    if not DISTRIBUTION_PYTHON.exists():
+        pytest.skip(f"no distribution Python at {DISTRIBUTION_PYTHON}")
+    found, version = interpreter_facts(DISTRIBUTION_PYTHON)
+    running = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    if found == running:
+        pytest.skip(f"{DISTRIBUTION_PYTHON} is the Python of this test run: tried already")
+    if version != sys.version_info[:2]:
+        # The dependency view holds this run's compiled packages, built for its Python.
+        pytest.skip(f"{DISTRIBUTION_PYTHON} is Python {version}, this run {sys.version_info[:2]}")
+    return DISTRIBUTION_PYTHON
+
+
+@pytest.fixture(scope="module", params=["default", "distribution"], ids=["default python", "distribution python"])  # fmt: skip
+def installed(request, tmp_path_factory):
+    """(clone copy, wheel, fresh venv, environment) after Binder's install step ran, with
+    this test run's Python or the distribution's."""
+    python = sys.executable if request.param == "default" else distribution_python()
     root = tmp_path_factory.mktemp("install")
     clone = copy_clone(root / "clone").root
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
@@ -89,7 +119,9 @@ def run_python(venv: Path, env: dict, cwd: Path, code: str) -> str:
     return result.stdout
 
 
-def test_the_wheel_carries_the_course_data(installed):
+def test_the_wheel_carries_the_course_data(installed, request):
+    if "distribution" in request.node.callspec.id:
+        pytest.skip("the same wheel: checked once, with this run's Python")
     _, wheel, *_ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     package = read_datapackage(CLONE.data)
@@ -129,3 +161,26 @@ def test_a_notebook_runs_from_the_installed_package(installed):
         "sys.exit(f'error outputs: {errors}' if errors else 0)\n"
     )
     run_python(venv, env, work, script)
+
+
+def test_mermaid_unpacks_with_the_installed_python(installed, tmp_path):
+    """The website's set-up step (cramplab.course.mermaid) on this Python's standard library:
+    a hand-made tarball stands in for the npm package (no network)."""
+    _, _, venv, env, work = installed
+    script = (
+        "import io, tarfile\n"
+        "from pathlib import Path\n"
+        "from cramplab.course import mermaid\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "with tarfile.open(folder / 'm.tgz', 'w:gz') as archive:\n"
+        "    for name in (mermaid.DIST + mermaid.ENTRY, mermaid.CHUNKS + 'chunk-A.mjs'):\n"
+        "        info = tarfile.TarInfo(name)\n"
+        "        info.size = 2\n"
+        "        archive.addfile(info, io.BytesIO(b'//'))\n"
+        "tarball = folder / 'm.tgz'\n"
+        "target = mermaid.install(tarball, folder / 'mermaid', mermaid.integrity(tarball.read_bytes()))\n"
+        "print(sorted(p.relative_to(target).as_posix() for p in target.rglob('*.mjs')))\n"
+    )
+    assert run_python(venv, env, work, script).strip() == (
+        "['chunks/mermaid.esm.min/chunk-A.mjs', 'mermaid.esm.min.mjs']"
+    )

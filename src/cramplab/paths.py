@@ -5,8 +5,13 @@ editable install reads ``data/`` of its own source tree, so ``cramplab.load()`` 
 the package is installed. A teacher's edited copy is used when named explicitly
 (``cramplab.load(path)``) or through ``$CRAMPLAB_DATA``.
 
-Commands that write into the repository (figures, editions, stored outputs, benchmarks) need a
-clone; ``find_clone`` finds it from the working directory and says so clearly when there is none.
+Commands that write into the repository (figures, editions, stored outputs, benchmarks, the SR28
+rebuild) need a clone. The rule, however a command is started (make, ``python -m`` with any
+environment's Python, an editable or a wheel install): it works on the clone that holds the
+working directory, its root or any folder inside it, and from anywhere else it says so and
+stops. ``find_clone`` applies it. It never falls back to the clone an editable install was made
+from: ``cd /tmp && .venv/bin/python -m cramplab.course figures`` must not rewrite a clone the
+user is not in.
 """
 
 from __future__ import annotations
@@ -69,22 +74,24 @@ def source_tree() -> Path | None:
     return root if PACKAGE_DIR == root / "src" / "cramplab" and is_clone(root) else None
 
 
-def find_clone(start: Path | str | None = None, *, command: str = "this command") -> Clone:
-    """The clone that holds start (default: the working directory), else the editable source.
+def find_clone(
+    start: Path | str | None = None, *, command: str = "this command", purpose: str = "writes into"
+) -> Clone:
+    """The clone that holds start (default: the working directory): start itself or the
+    nearest folder above it that is a clone.
 
-    Raises CloneRequired, saying what to do, when neither is a clone of the repository.
+    Raises CloneRequired, saying what to do, when none is; the clone an editable install was
+    made from does not count (see the module's docstring).
     """
     start = Path.cwd() if start is None else Path(start)
     start = start.resolve()
     for folder in (start, *start.parents):
         if is_clone(folder):
             return Clone(folder)
-    editable = source_tree()
-    if editable is not None:
-        return Clone(editable)
     raise CloneRequired(
-        f"{command} writes into a clone of the cramplab repository, and {start} is not inside "
-        "one. Clone it (git clone ...), cd into the clone and run the command there."
+        f"{command} {purpose} a clone of the cramplab repository, and {start} is not inside "
+        "one. cd into the clone (its top folder or any folder in it) and run the command "
+        "there; to get one, git clone the repository."
     )
 
 
@@ -121,6 +128,6 @@ def sr28_dir() -> Path:
         return Path(configured)
     try:
         root = find_clone().root
-    except CloneRequired:
-        root = Path.cwd()
+    except CloneRequired:  # only read here: the editable source tree may stand in
+        root = source_tree() or Path.cwd()
     return root.parent / "shared" / "reference" / "usda-sr28"

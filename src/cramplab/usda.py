@@ -337,7 +337,11 @@ def rebuild(sr28: Path | str, data_dir: Path | str | None = None, *, force=False
     Unless force, a change by more than PLAUSIBLE_FACTOR or a measured value gone blank stops
     the rebuild before anything is replaced.
     """
-    data_dir = find_clone(command="rebuild").data if data_dir is None else Path(data_dir)
+    data_dir = (
+        find_clone(command="python -m cramplab.usda rebuild").data
+        if data_dir is None
+        else Path(data_dir)
+    )
     atomic.recover(data_dir)  # a rebuild killed mid-install is finished (or dropped) first
     texts = rebuilt_tables(Release(sr28), data_dir)
     resources = _resources(data_dir)

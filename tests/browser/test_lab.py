@@ -1,6 +1,6 @@
 """JupyterLab in Chromium: every notebook of both editions opens cleanly, and one runs clean.
 
-The server is started with `make lab`'s own command line (read with `make -n lab`), on a free
+The server is started with `make lab`'s own command line (cramplab.course.lab.command), on a free
 localhost port with a login token, over a copy of both editions in a temporary folder: its
 config, data, runtime, workspace and settings folders are there too, so JupyterLab writes
 nothing into the repository or the user's home. At the end it is stopped by its process id, and
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shlex
 import shutil
 import signal
 import subprocess
@@ -29,6 +28,7 @@ from repo import CLONE
 
 from browser.support import PAGE_TEXT, shown, tagged_lines
 from cramplab.course.editions import INSTRUCTOR, SOLUTION
+from cramplab.course.lab import command as lab_command
 from cramplab.course.notebooks import course_notebooks
 
 pytestmark = pytest.mark.browser
@@ -64,24 +64,6 @@ PAGE_CONFIG = {
 }
 
 
-def make_lab_command() -> list[str]:
-    """`make lab`'s command line, as make would run it (`make -n` prints it, runs nothing)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    printed = subprocess.run(
-        ["make", "-n", "-s", "--no-print-directory", "lab"],
-        cwd=CLONE.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for line in printed.splitlines():
-        words = shlex.split(line)
-        if len(words) > 1 and Path(words[0]).name == "jupyter" and words[1] == "lab":
-            return [str(CLONE.root / words[0]), *words[1:]]
-    raise AssertionError(f"`make -n lab` printed no `jupyter lab` command:\n{printed}")
-
-
 class LabServer:
     """JupyterLab over a temporary folder (`home`), on a free port with a known token."""
 
@@ -110,10 +92,8 @@ class LabServer:
 
     def command(self) -> list[str]:
         """make lab's command, serving the temporary folder and not notebooks/ or student/."""
-        words = [w for w in make_lab_command() if not w.startswith("--notebook-dir")]
         return [
-            *words,
-            f"--notebook-dir={self.content}",
+            *lab_command(self.content),
             "--ServerApp.port=0",  # the OS picks a free port; the server's info file says which
             f"--IdentityProvider.token={self.token}",
             f"--LabApp.workspaces_dir={self.home / 'workspaces'}",
@@ -162,7 +142,7 @@ class LabServer:
                     found[kernel["id"]] = child
         return found
 
-    def stop(self, timeout: float = 20) -> list[int]:
+    def stop(self, timeout: float = 60) -> list[int]:
         """SIGTERM the server, which shuts its kernels down; kill by pid whatever outlives that.
 
         Not the kernels first: the server would see them die and restart them. Returns the

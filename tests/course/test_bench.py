@@ -117,8 +117,8 @@ def test_pytest_summary_drops_colours_and_rules():
 
 
 def fake_measurements() -> bench.Measured:
-    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x); the site
-    in 6 s, the browser tests in 40 s (20 s of CPU)."""
+    """Floor 2 s, two notebooks; nbval 5 s (1.25x of 2 x 2 s), figures 7 s (1.75x), stopped by
+    Ctrl-C in 0.9 s; the site in 6 s, the browser tests in 40 s (20 s of CPU)."""
     return bench.Measured(
         repeats=3,
         floor=[2.0, 1.0, 3.0],
@@ -128,6 +128,7 @@ def fake_measurements() -> bench.Measured:
         nbval_notebooks=2,
         figures=[7.0, 7.0, 7.0],
         figures_notebooks=2,
+        ctrl_c=[0.8, 2.5, 0.9],
         site=[6.0, 5.0, 7.0],
         site_cpu=[4.0, 4.5, 5.0],
         browser=[40.0, 50.0, 30.0],
@@ -154,6 +155,7 @@ def test_results_have_every_section_and_the_right_ratios():
         "notebooks",
         "nbval",
         "make_figures",
+        "ctrl_c",
         "site",
         "browser_tests",
         "scale",
@@ -194,6 +196,7 @@ def test_targets_are_judged_on_medians():
     assert status == {
         "nbval": "PASS",  # 1.25x <= 1.5x
         "make_figures": "MISS",  # 1.75x
+        "ctrl_c": "PASS",  # median 0.9 s <= 2 s (one run took 2.5 s)
         bench.PLANNING_NOTEBOOK: "n/a",  # not among the made-up notebooks
         "browser_tests": "PASS",  # 40 s <= 90 s
         "sr28_load": "PASS",  # 0.3 s < 0.5 s
@@ -264,6 +267,7 @@ def test_table_lists_every_measurement_and_target():
         "01_data",
         "nbval",
         "make figures",
+        "Ctrl-C on make figures, until all stopped",
         "make site",
         "browser tests",
         "CPU (user+sys) median 20.0 s",
@@ -288,3 +292,41 @@ def test_quick_means_one_run_and_repeats_must_be_positive(tmp_path):
     assert bench.parse_arguments(["--sr28", str(tmp_path)]).sr28 == tmp_path
     with pytest.raises(SystemExit):
         bench.parse_arguments(["--repeats", "0"])
+
+
+def fake_clone(root):
+    """What cramplab.paths.is_clone looks for, and nothing else."""
+    (root / "notebooks").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "data" / "datapackage.json").write_text("{}")
+    (root / "pyproject.toml").write_text('[project]\nname = "cramplab"\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    ("record", "written", "untouched"),
+    [([], "build/bench/results.json", "bench"), (["--record"], "bench/results.json", "build")],
+    ids=["scratch", "record"],
+)
+def test_results_go_to_build_unless_the_record_is_asked_for(
+    tmp_path, monkeypatch, capsys, record, written, untouched
+):
+    clone = fake_clone(tmp_path / "clone")
+    monkeypatch.chdir(clone)
+    # Nothing measured: no kernels, and no SR28 release where it is looked for.
+    args = ["--skip-notebooks", "--quick", "--sr28", str(tmp_path / "no-sr28"), *record]
+    assert bench.main(args) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith("make bench: under a minute")  # the SR28 part alone, skipped
+    assert first.endswith(f"results to {written}")
+    results = json.loads((clone / written).read_text(encoding="utf-8"))
+    assert results["duration_s"] >= 0 and "skipped" in results
+    assert not (clone / untouched).exists()
+    assert ("make bench RECORD=1" in out) == (not record)
+
+
+def test_the_expected_duration_is_stated_for_the_default_run():
+    assert bench.parse_arguments([]).repeats == 3
+    assert bench.expected_minutes(3, skip_notebooks=False) == 9  # what the README says
+    assert bench.expected_minutes(1, skip_notebooks=False) == 3

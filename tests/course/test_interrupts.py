@@ -5,12 +5,20 @@ directory), in a process group of its own as a terminal would, signals it at one
 then checks the tree, the staging folders, the kernels and their files. Every wait is bounded,
 and only processes these tests started are ever stopped. They take about half a minute, so
 they sit in a module of their own that xdist runs beside the others.
+
+They must hold on a loaded machine, so they assert outcomes, never timing or which process
+spoke first: a signal that reaches the Python command before it has installed its handler
+ends it on the spot (make then reports "Terminated"), one that comes after is handled ("interrupted:
+..."), and both must leave the tree as it was, with nothing left behind. Where a test is about
+the handled case it waits until the handler is in place (Linux shows it in /proc), rather than
+for some time. How fast Ctrl-C stops a command is a speed target: `make bench` measures it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,8 +32,9 @@ from repo import copy_clone, snapshot
 psutil = pytest.importorskip("psutil")
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 
-STOP_S = 2.0  # the issue's bound: interrupted, a command and its kernels are gone within it
-START_S = 120  # generous: a busy machine takes a while to import pandas and start kernels
+# Bounds on waits, not timings: generous, so that a busy machine still gets there.
+START_S = 120  # to import pandas and start kernels
+GONE_S = 60  # for an interrupted command's kernels to be gone
 # This test run's own environment, not a fresh .venv: -o keeps make from installing anything.
 MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", f"BIN={Path(sys.executable).parent}"]  # fmt: skip
 
@@ -38,6 +47,7 @@ class Command:
         # A user's shell: no test settings, and not inside `make test` (make[1] would differ).
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CRAMPLAB_", "MAKE"))}
         env.pop("MFLAGS", None)
+        env.pop("PYTHON", None)  # make test PYTHON=... exports it; a user's shell has not
         with open(log / "stdout", "w") as out, open(log / "stderr", "w") as err:
             self.make = subprocess.Popen(
                 [*MAKE, target], cwd=clone.root, env=env, stdout=out, stderr=err,
@@ -121,6 +131,19 @@ class Command:
             self.make.wait(timeout=10)
 
 
+def handles(process: psutil.Process | None, signum: int) -> bool:
+    """Whether process has installed a handler for signum: the SigCgt mask of
+    /proc/PID/status (Linux), bit signum - 1."""
+    if process is None:
+        return False
+    try:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+    except OSError:
+        return False
+    caught = re.search(r"^SigCgt:\s*([0-9a-fA-F]+)$", status, re.M)
+    return bool(caught) and bool(int(caught[1], 16) >> (signum - 1) & 1)
+
+
 def _cmdline(process) -> str:
     try:
         return " ".join(process.cmdline())
@@ -173,12 +196,27 @@ def two_kernels_running(command: Command):
     return condition
 
 
-def assert_stopped_in_time(command: Command, sent: float) -> None:
-    command.wait(timeout=START_S)
-    gone = psutil.wait_procs([k for k in command.kernels() if _alive(k)], timeout=STOP_S)[1]
-    elapsed = time.monotonic() - sent
+def assert_stopped(command: Command) -> None:
+    """make has ended, with a failure status, and so has every kernel it started."""
+    status = command.wait(timeout=START_S)
+    gone = psutil.wait_procs([k for k in command.kernels() if _alive(k)], timeout=GONE_S)[1]
     assert not gone, f"kernels still running: {gone}"
-    assert elapsed < STOP_S, f"stopped {elapsed:.1f} s after the signal"
+    assert status != 0, "an interrupted make reports failure"
+
+
+def assert_reported(command: Command, target: str, *handled: str) -> None:
+    """What an interrupted `make target` says, whichever way the race went: the command's
+    own lines (one of handled) then make's, or, if the signal beat the command's handler,
+    make's line alone. Never a traceback."""
+    lines = command.stderr.splitlines()
+    assert "Traceback" not in command.stderr, command.stderr
+    assert lines, "nothing said"
+    make_said = f"make: *** [Makefile:{makefile_line(target)}: {target}] "
+    if lines[0].startswith(make_said):  # killed before its handler was in: nothing changed
+        assert lines == [make_said + "Terminated"], command.stderr
+        return
+    assert any(lines[0].startswith(line) for line in handled), command.stderr
+    assert lines[-1].startswith(make_said + "Error "), command.stderr
 
 
 def staging_folders(clone) -> list[Path]:
@@ -188,37 +226,46 @@ def staging_folders(clone) -> list[Path]:
 # --- make figures ----------------------------------------------------------------------------
 
 
-def test_sigterm_while_make_figures_starts_up(start, clone):
+@pytest.mark.parametrize("moment", ["as it starts", "once its handler is in"])
+def test_sigterm_while_make_figures_starts_up(start, clone, moment):
+    """`kill <make's pid>` while Python starts and imports pandas, matplotlib and jupyter:
+    make passes SIGTERM on. Sent as the process appears, it may beat the handler; sent once
+    the handler is in, the launcher must say so in one line."""
     figures = snapshot(clone.figures)
     command = start("figures")
-    command.wait_until(lambda: command.python() is not None, "Python process")
-    time.sleep(0.3)  # importing pandas, matplotlib, jupyter
-    sent = command.signal(signal.SIGTERM, to="make")  # `kill <make's pid>`: make passes it on
-    assert_stopped_in_time(command, sent)
-    assert "Traceback" not in command.stderr
-    assert command.stderr.splitlines()[0].startswith("interrupted: ")
+    if moment == "as it starts":
+        command.wait_until(lambda: command.python() is not None, "Python process")
+    else:
+        if not Path("/proc/self/status").exists():
+            pytest.skip("needs /proc to see when the handler is installed")
+        command.wait_until(lambda: handles(command.python(), signal.SIGTERM), "SIGTERM handler")
+    command.signal(signal.SIGTERM, to="make")
+    assert_stopped(command)
+    assert_reported(command, "figures", "interrupted: ")
+    if moment != "as it starts":
+        assert command.stderr.startswith("interrupted: "), command.stderr
     assert snapshot(clone.figures) == figures and not staging_folders(clone)
 
 
 def test_ctrl_c_mid_run_after_a_killed_run(start, clone):
-    """kill -9 mid-run leaves its staging folder; the next run clears it first, and Ctrl-C
-    while its kernels execute leaves nothing of its own either: figures/ as it was, no
-    staging folder, no kernel and no kernel file, all within two seconds."""
+    """kill -9 mid-run leaves its staging folder, its kernel folders and perhaps its kernels;
+    the next run clears them first, and Ctrl-C while its kernels execute leaves nothing of
+    its own either: figures/ as it was, no staging folder, no kernel and no kernel file."""
     figures = snapshot(clone.figures)
     killed = start("figures")
     killed.wait_until(two_kernels_running(killed), "two running kernels")
     killed_kernel_files = killed.kernel_folders()
     killed.signal(signal.SIGKILL, to="python")  # no clean-up at all
     killed.wait()
-    # Its kernels notice their parent is gone and stop within a second or two.
-    assert not psutil.wait_procs([k for k in killed.kernels() if _alive(k)], timeout=10)[1]
+    # Its kernels stop once they see their parent gone, except one killed while it was still
+    # starting (ipykernel then never notices): the next run stops those. Either way, none
+    # may be left once it has started.
     (left,) = staging_folders(clone)  # nobody removed it
 
     later = start("figures")
     later.wait_until(two_kernels_running(later), "two running kernels")
-    time.sleep(0.3)
-    sent = later.signal(signal.SIGINT)
-    assert_stopped_in_time(later, sent)
+    later.signal(signal.SIGINT)  # its kernels started after its handler: it is in
+    assert_stopped(later)
     assert f"make figures: cleared figures/{left}, left by a killed run" in later.stdout
     assert later.stderr.splitlines() == [
         "interrupted: figures/ was left unchanged",
@@ -227,6 +274,8 @@ def test_ctrl_c_mid_run_after_a_killed_run(start, clone):
     assert snapshot(clone.figures) == figures and not staging_folders(clone)
     kernel_files = killed_kernel_files + later.kernel_folders()
     assert kernel_files and not any(folder.exists() for folder in kernel_files)
+    orphans = psutil.wait_procs([k for k in killed.kernels() if _alive(k)], timeout=GONE_S)[1]
+    assert not orphans, f"kernels of the killed run still running: {orphans}"
 
 
 def makefile_line(target: str) -> int:
@@ -241,9 +290,8 @@ def test_ctrl_c_on_make_notebooks_prints_one_line_and_changes_nothing(start, clo
     notebooks = snapshot(clone.notebooks)
     command = start("notebooks")
     command.wait_until(lambda: any(_alive(k) for k in command.kernels()), "a running kernel")
-    time.sleep(0.5)
-    sent = command.signal(signal.SIGINT)
-    assert_stopped_in_time(command, sent)
+    command.signal(signal.SIGINT)  # its kernel started after its handler: it is in
+    assert_stopped(command)
     assert command.stderr.splitlines() == [
         "interrupted: no notebook was changed",
         f"make: *** [Makefile:{makefile_line('notebooks')}: notebooks] Error 130",
@@ -297,16 +345,22 @@ def test_an_interrupted_make_student_leaves_the_old_edition_or_the_new(
         command.wait_until(lambda: command.python() is not None, "Python process")
     else:
         command.wait_until(running_notebooks(command), "a kernel")
-    sent = command.signal(signum, to=to)
-    assert_stopped_in_time(command, sent)
-    assert snapshot(clone.student) in (old, new)
+    command.signal(signum, to=to)
+    assert_stopped(command)
+    edition = snapshot(clone.student)
+    assert edition in (old, new)
     assert not student_leftovers(clone)
-    assert "Traceback" not in command.stderr
-    said = command.stderr.splitlines()[0]
-    if moment == "start" and said.startswith("interrupted: make student stopped"):
-        return  # stopped before it wrote anything: the launcher's own line
-    state = "was left as it was" if snapshot(clone.student) == old else "already held the new"
-    assert said.startswith(f"interrupted: {clone.student} {state}"), command.stderr
+    state = "was left as it was" if edition == old else "already held the new"
+    # Before it wrote anything, the launcher speaks (or, before its handler, make alone).
+    launcher = "interrupted: make student stopped before it changed anything"
+    assert_reported(
+        command,
+        "student",
+        f"interrupted: {clone.student} {state}",
+        *([launcher] if edition == old else []),
+    )
+    if moment == "running":  # its kernels started after its handler: it is in
+        assert command.stderr.startswith("interrupted: "), command.stderr
 
 
 def test_a_killed_make_student_leaves_one_edition_and_the_next_run_tidies(start, clone, editions):

@@ -82,3 +82,36 @@ def test_offline_without_a_copy_says_what_to_do(tmp_path, monkeypatch):
 
 def test_it_lives_in_the_python_environment(tmp_path):
     assert mermaid.vendored_dir(tmp_path) == tmp_path / "share" / "cramplab" / "mermaid-11.12.1"
+
+
+def test_a_member_pointing_outside_its_folder_is_refused(tmp_path):
+    outside = "package/dist/chunks/mermaid.esm.min/../../../../outside.mjs"
+    package = tarball(tmp_path / "m.tgz", [ENTRY, outside])
+    target = tmp_path / "env" / "mermaid-1.0.0"
+    with pytest.raises(mermaid.MermaidUnavailable, match="points outside its folder"):
+        mermaid.install(package, target, mermaid.integrity(package.read_bytes()))
+    assert list((tmp_path / "env").iterdir()) == []
+    assert not list(tmp_path.rglob("outside.mjs"))
+
+
+@pytest.mark.parametrize("name", ["/chunks/x.mjs", "chunks/../../x.mjs", ""])
+def test_safe_relative_refuses_absolute_and_dot_dot_paths(tmp_path, name):
+    with pytest.raises(mermaid.MermaidUnavailable, match="points outside"):
+        mermaid.safe_relative(mermaid.DIST + name, tmp_path / "m.tgz")
+
+
+def test_links_are_never_extracted(tmp_path):
+    package = tarball(tmp_path / "m.tgz", [ENTRY])
+    with tarfile.open(package, "r:gz") as archive:
+        members = [(m, archive.extractfile(m).read()) for m in archive.getmembers()]
+    with tarfile.open(package, "w:gz") as archive:
+        for member, data in members:
+            archive.addfile(member, io.BytesIO(data))
+        link = tarfile.TarInfo("package/dist/chunks/mermaid.esm.min/link.mjs")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        archive.addfile(link)
+    target = tmp_path / "env" / "mermaid-1.0.0"
+    mermaid.install(package, target, mermaid.integrity(package.read_bytes()))
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "mermaid.esm.min.mjs"
+    ]

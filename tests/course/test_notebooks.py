@@ -2,12 +2,16 @@
 
 import getpass
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 
 import pytest
 from repo import CLONE
 
-from cramplab.course.notebooks import course_notebooks
+from cramplab.course.notebooks import course_notebooks, stop_kernels_of
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
 # Both editions: the instructor edition (notebooks/) and the student edition (student/).
@@ -151,3 +155,26 @@ def test_three_exercises_or_more_with_an_explore_prompt(path):
             assert "solution" in following, f"{path.name}: {heading!r} needs a solution"
             assert "self-check" in tags_of(cells[i + 2]), f"{path.name}: {heading!r}"
     assert explore >= 1, f"{path.name} has no open-ended explore exercise"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX process groups")
+def test_the_kernels_of_an_abandoned_folder_are_stopped_and_no_other(tmp_path):
+    """A kernel killed while it started never notices its parent is gone: the next run stops
+    it with its folder (here stand-ins: processes started with a kernel's -f argument)."""
+    abandoned, other = tmp_path / "cramplab-ipc-abandoned", tmp_path / "cramplab-ipc-live"
+    waiting = "import time; time.sleep(120)"
+    stand_ins = {
+        folder: subprocess.Popen(
+            [sys.executable, "-c", waiting, "-f", str(folder / "kernel.json")],
+            start_new_session=True,
+        )
+        for folder in (abandoned, other)
+    }
+    try:
+        assert stop_kernels_of([abandoned]) == [stand_ins[abandoned].pid]
+        assert stand_ins[abandoned].wait(timeout=60) == -signal.SIGKILL
+        assert stand_ins[other].poll() is None  # not in an abandoned folder: left alone
+    finally:
+        for process in stand_ins.values():
+            process.kill()
+            process.wait()

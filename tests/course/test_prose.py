@@ -2,13 +2,18 @@
 change that makes a sentence false."""
 
 import csv
+import dataclasses
 import re
 import shutil
+from dataclasses import replace
 
+import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 from repo import CLONE
 
-from cramplab.course import facts
+from cramplab.course import facts, prose
 from cramplab.course.facts import FACTS, SOURCED, Context, format_value
 from cramplab.course.notebooks import course_notebooks
 from cramplab.course.prose import (
@@ -19,6 +24,7 @@ from cramplab.course.prose import (
     check_document,
     check_notebook,
 )
+from cramplab.data import CourseData, load, read_datapackage
 
 NOTEBOOKS = course_notebooks(CLONE.notebooks)
 
@@ -175,3 +181,207 @@ def test_number_words_and_formats():
     assert format_value(1480) == "1,480" and format_value(4.8) == "4.8"
     assert format_value(0.254, ".0%") == "25%"
     assert re.fullmatch(r"\d+", format_value(20.0))
+
+
+# --- the checker never crashes: any value, any format, any failure becomes a sentence --------
+
+
+def test_a_marker_at_the_start_with_a_longer_value_is_a_problem_not_a_crash(registry):
+    """The report: 'Ten<!--fact:flip_pairs:Words-->' with the data giving eleven raised
+    IndexError (the value is longer than all the text before the marker)."""
+    registry.value("eleven", "a count")(lambda c: 11)
+    assert reasons("Ten<!--fact:eleven:Words--> words change.") == [
+        "states eleven as 'Ten', but the data give 'Eleven'"
+    ]
+    assert reasons("Eleven<!--fact:eleven:Words--> words change.") == []
+    assert reasons("Often<!--fact:eleven:Words--> not.")  # no crash, and no match inside a word
+
+
+def failing(error: BaseException):
+    def compute(context):
+        raise error
+
+    return compute
+
+
+@pytest.mark.parametrize(
+    "error",
+    [KeyError("banana"), IndexError("out of range"), ZeroDivisionError("division by zero"),
+     TypeError("bad operand"), ValueError("ambiguous"), AttributeError("no attribute")],
+    ids=lambda e: type(e).__name__,
+)  # fmt: skip
+def test_a_fact_that_fails_on_the_data_is_reported_with_its_sentence(registry, error):
+    registry.value("broken", "a fact whose code fails")(failing(error))
+    registry.claim("broken_claim", "more than half", "a claim whose code fails")(failing(error))
+    for text in ("It holds 8<!--fact:broken--> tables.", "It is more than half<!--fact:broken_claim-->."):  # fmt: skip
+        (reason,) = reasons(text)
+        name = "broken_claim" if "claim" in text else "broken"
+        assert reason == (
+            f"{name} could not be computed from the data ({type(error).__name__}: {error})"
+        )
+
+
+ANY_VALUE = [
+    0, 1, 11, 21, -3, 10**9, 2.5, 0.004, float("nan"), float("inf"), None, "text", True,
+    np.int64(12), np.float64(3.0), pd.Series([1, 2]), pd.NA,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["words", "Words", ".1f", ".0%", ",", "d", "x", "nonsense", ""])
+def test_any_value_in_any_format_is_checked_without_a_crash(registry, fmt):
+    marker = f"<!--fact:any:{fmt}-->" if fmt else "<!--fact:any-->"
+    texts = [f"Ten{marker} words.", f"It has 7{marker} foods.", "more than half<!--fact:any_claim-->"]  # fmt: skip
+    for value in ANY_VALUE:
+        registry.value("any", "a value of any kind")(lambda c, value=value: value)
+        registry.claim("any_claim", "more than half", "a claim")(lambda c, value=value: value)
+        for text in texts:
+            for reason in reasons(text):
+                assert reason.startswith(
+                    ("states any ", "any: ", "any could not", "any_claim could not",
+                     "the data no longer support this (any_claim)")
+                ), (value, reason)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def marked_cells():
+    """Every markdown cell of the course (both READMEs too) that holds a fact marker."""
+    cells = [
+        cell.source
+        for path in NOTEBOOKS
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "markdown" and MARKER.search(cell.source)
+    ]
+    cells += [(CLONE.root / name).read_text(encoding="utf-8") for name in ("README.md", "data/README.md")]  # fmt: skip
+    return cells
+
+
+OTHER_VALUES = {
+    "a larger whole number": lambda value: value + 11 if isinstance(value, int) else value,
+    "zero": lambda value: 0,
+    "a negative number": lambda value: -7,
+    "a fraction": lambda value: 1.2345,
+    "a missing value": lambda value: float("nan"),
+    "None": lambda value: None,
+    "text": lambda value: "changed",
+    "the opposite truth": lambda value: not value,
+    "an error": lambda value: (_ for _ in ()).throw(KeyError("gone")),
+}
+
+
+@pytest.fixture(scope="module")
+def fact_values(context):
+    return {name: fact.compute(context) for name, fact in FACTS.items()}
+
+
+@pytest.mark.parametrize("change", OTHER_VALUES)
+def test_every_course_marker_survives_any_value_its_fact_could_take(
+    marked_cells, fact_values, monkeypatch, change
+):
+    """What a data change can do to the checker is give a fact another value (or make it
+    fail): every marker of the course, given each kind, names its sentence or stays quiet."""
+    other = facts.Registry()
+    for name, fact in FACTS.items():
+        value = fact_values[name]
+        new = OTHER_VALUES[change]
+        other[name] = replace(fact, compute=lambda c, value=value, new=new: new(value))
+    monkeypatch.setattr("cramplab.course.prose.FACTS", other)
+    for text in marked_cells:
+        for start, end, reason in check_cell(text, context=object()):
+            assert 0 <= start < end <= len(text) and reason, (text, reason)
+
+
+# --- a data change never crashes the checker -------------------------------------------------
+
+
+def test_the_reported_data_change_names_the_capitalised_sentence(tmp_path, monkeypatch, capsys):
+    """The README's after-a-data-change workflow, as the issue ran it: banana potassium 358 ->
+    600 mg in a copy of data/, then `python -m cramplab.course.prose` (it crashed on
+    'Ten<!--fact:flip_pairs:Words-->')."""
+    copy = tmp_path / "data"
+    shutil.copytree(CLONE.data, copy)
+    amounts = copy / "food_nutrients.csv"
+    text = amounts.read_text(encoding="utf-8")
+    assert "\nbanana,potassium,358\n" in text
+    amounts.write_text(text.replace("\nbanana,potassium,358\n", "\nbanana,potassium,600\n"))
+    monkeypatch.setenv("CRAMPLAB_DATA", str(copy))
+    monkeypatch.chdir(CLONE.root)
+    assert prose.main([]) == 1
+    out, err = capsys.readouterr()
+    assert "'Ten food-and-nutrient words change between the bases:" in out
+    assert "states flip_pairs as 'Ten', but the data give 'Nine'" in out
+    assert err.endswith(" statements to fix\n")
+
+
+def data_keys() -> dict[str, set[str]]:
+    """Each table's key columns (primary and foreign) in datapackage.json."""
+    keys = {}
+    for resource in read_datapackage(CLONE.data)["resources"]:
+        schema = resource["schema"]
+        fields = set(schema.get("primaryKey", []))
+        fields |= {f for key in schema.get("foreignKeys", []) for f in key["fields"]}
+        keys[resource["name"]] = fields
+    return keys
+
+
+def changed(column: pd.Series) -> pd.Series:
+    """Every value of a column changed, keeping its kind: flags flipped, whole numbers plus
+    one, other numbers half as large again plus one, a category becomes another of the
+    column's categories, and free text gets words added. Missing stays missing."""
+    if pd.api.types.is_bool_dtype(column):
+        return ~column
+    if pd.api.types.is_integer_dtype(column):
+        return column + 1
+    if pd.api.types.is_float_dtype(column):
+        return column * 1.5 + 1
+    values = list(column.dropna().unique())
+    if 1 < len(values) <= max(2, len(column) // 3):  # categories: shifted by one
+        return column.map(dict(zip(values, values[1:] + values[:1], strict=True)))
+    return column.where(column.isna(), column.astype(str) + " (changed)")
+
+
+ROUNDS = 5  # the columns of each table, split over this many rounds of the whole checker
+
+
+def changed_data(data: CourseData, round_number: int) -> tuple[CourseData, list[str]]:
+    """data with every ROUNDS-th non-key column of each table changed (starting at
+    round_number), and the list of what changed."""
+    keys, tables, what = data_keys(), {}, []
+    for name in data.table_names():
+        table = getattr(data, name).copy()
+        columns = [c for c in table.columns if c not in keys.get(name, ())]
+        for column in columns[round_number::ROUNDS]:
+            table[column] = changed(table[column])
+            what.append(f"{name}.{column}")
+        tables[name] = table
+    return dataclasses.replace(data, **tables), what
+
+
+@pytest.fixture(scope="module")
+def course_data():
+    return load(CLONE.data)
+
+
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_a_changed_value_is_a_named_sentence_or_nothing_never_a_crash(course_data, round_number):
+    """Every value a fact may depend on, changed: each column of every table (keys aside:
+    renaming one breaks references, which the loader reports before the prose is read) has
+    all its values changed, in memory; one column per table at a time, a fifth of them per
+    round, so that the checker runs five times rather than once per value. The checker must
+    name the sentence of each fact the change falsified, or stay quiet, and never raise."""
+    data, what = changed_data(course_data, round_number)
+    context = Context()
+    context.data = data  # in place of loading data/
+    problems = check_course(NOTEBOOKS, context=context)
+    problems += [
+        problem
+        for name in ("README.md", "data/README.md")
+        for problem in check_document(CLONE.root / name, context)
+    ]
+    for problem in problems:
+        assert problem.notebook and problem.sentence, problem
+        assert re.match(
+            r"(states \w+ as .*, but the data give |the data no longer support this \(|\w+: |"
+            r"\w+ could not be computed|'[^']*' is not checked)",
+            problem.reason,
+        ), f"after changing {what}: {problem}"
+    assert problems, f"changing {what} falsified nothing: the facts do not read the data?"

@@ -22,6 +22,7 @@ COMMANDS = {
     "site": "cramplab.course.site",
     "mermaid": "cramplab.course.mermaid",
     "hub-link": "cramplab.course.hub",
+    "lab": "cramplab.course.lab",
 }
 
 

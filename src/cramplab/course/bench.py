@@ -14,6 +14,10 @@ measured against the floor they cannot beat, measured in the same run on the sam
 * make figures: everything `make figures` does (execute the notebooks, catalogue, handout),
   in-process and into a temporary directory so the working tree is left alone, with the same
   ratio. Python start-up and imports are not in this figure; they are in nbval's.
+* Ctrl-C on make figures: `python -m cramplab.course figures` on a scratch copy of the course,
+  interrupted (SIGINT to its process group, as a terminal sends it) once two kernels run; the
+  seconds until it and its kernels are gone, against the README's two seconds. The tests check
+  what an interrupt leaves behind (tests/course/test_interrupts.py), this how fast it stops.
 * make site: the course website built into a temporary directory, wall and CPU seconds.
 * browser tests: the part of `make test` that drives Chromium (tests/browser: JupyterLab and
   the site, which they build), as a subprocess with two workers, against the issue's limit of
@@ -31,7 +35,10 @@ measured against the floor they cannot beat, measured in the same run on the sam
 
 Other work shares the two cores, so every figure is the median of --repeats runs, with min
 and max to show the noise. Nothing here is a test: a missed target prints MISS, and the exit
-status stays 0. The table goes to stdout, progress to stderr, results to bench/results.json.
+status stays 0. It says first how long it will take (about 9 minutes with the default three
+runs). The table goes to stdout, progress to stderr, results to build/bench/results.json; the
+committed record, bench/results.json, is rewritten only when asked (--record, `make bench
+RECORD=1`), after a change that should move the numbers.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,7 +73,13 @@ from cramplab.paths import CloneRequired, find_clone, sr28_dir
 from cramplab.plan import plan_menu
 from cramplab.usda import read_release
 
-RESULTS_FILE = "results.json"  # in the clone's bench/
+RESULTS_FILE = "results.json"  # in build/bench/, or (--record) the clone's bench/
+SCRATCH_RESULTS = Path("build") / "bench"  # in the clone, ignored by git
+# Wall minutes per run of everything (floor, notebooks, nbval, make figures, site, browser
+# tests, SR28 at scale) on an idle 2-core machine: the record of November 2026 took 8.7 min
+# with three runs (its duration_s). The SR28 part alone takes about half a minute a run.
+MINUTES_PER_REPEAT = 3.0
+SCALE_MINUTES_PER_REPEAT = 0.5
 ABOUT = (
     "cramplab benchmark (python -m cramplab.course.bench): seconds, median/min/max of "
     "repeated runs"
@@ -85,6 +99,8 @@ BROWSER_COMMAND = ["-m", "pytest", "tests/browser", "-n", "2", "--dist", "loadfi
 BROWSER_COMMAND += ["-p", "no:cacheprovider"]
 BROWSER_LIMIT_S = 90.0  # issue 17: the browser tests add at most 90 s to make test
 SITE_COMMAND = ["-m", "cramplab.course", "site"]
+FIGURES_COMMAND = ["-m", "cramplab.course", "figures"]
+STOP_LIMIT_S = 2.0  # README: Ctrl-C stops make figures within two seconds, kernels included
 
 # Scale steps, timed on each replicated data set, in table order.
 STEP_RANKING = "ranking, 8 nutrients"
@@ -106,6 +122,7 @@ class Measured:
     nbval_notebooks: int = 0  # notebooks nbval found (the course can change during a bench)
     figures: Samples = field(default_factory=list)
     figures_notebooks: int = 0
+    ctrl_c: Samples = field(default_factory=list)  # signal to command and kernels gone
     site: Samples = field(default_factory=list)
     site_cpu: Samples = field(default_factory=list)  # user + sys, the process and its children
     browser: Samples = field(default_factory=list)
@@ -294,6 +311,77 @@ def run_make_figures_into_temporary_directory(notebooks: list[Path]) -> None:
             regenerate(target, notebooks)  # the catalogue and the handout too
 
 
+def measure_ctrl_c(repeats: int, measured: Measured) -> None:
+    if os.name != "posix":
+        measured.skipped["ctrl_c"] = "skipped: needs POSIX process groups"
+        return
+    with tempfile.TemporaryDirectory(prefix="cramplab-bench-ctrl-c-") as folder:
+        root = scratch_clone(Path(folder))
+        for run in range(1, repeats + 1):
+            measured.ctrl_c.append(seconds_to_stop_after_ctrl_c(root))
+            progress(f"Ctrl-C on make figures: run {run}/{repeats} {measured.ctrl_c[-1]:.2f} s")
+
+
+def scratch_clone(folder: Path) -> Path:
+    """A clone for make figures to be interrupted in: the course's notebooks and data and an
+    empty figures/, so that nothing of the real clone is touched whatever happens."""
+    clone, root = find_clone(), folder / "clone"
+    (root / "figures").mkdir(parents=True)
+    shutil.copy2(clone.root / "pyproject.toml", root / "pyproject.toml")
+    for name in ("notebooks", "data"):
+        shutil.copytree(clone.root / name, root / name, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def seconds_to_stop_after_ctrl_c(root: Path) -> float:
+    """Start make figures's command in root in a process group of its own, wait until two of
+    its kernels run, send SIGINT to the group; seconds until it and its kernels are gone."""
+    import psutil  # with jupyter's packages; only this part needs it
+
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}  # as the Makefile
+    process = subprocess.Popen(
+        [sys.executable, *FIGURES_COMMAND], cwd=root, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        kernels = running_kernels(psutil.Process(process.pid), process)
+        sent = time.perf_counter()
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=TIMEOUT_S)
+        alive = psutil.wait_procs(kernels, timeout=TIMEOUT_S)[1]
+        if alive:
+            raise RuntimeError(f"kernels outlived the interrupted command: {alive}")
+        return time.perf_counter() - sent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def running_kernels(parent, process: subprocess.Popen, wanted: int = 2) -> list:
+    """The kernels parent started, once wanted of them run with their connection files."""
+    import psutil
+
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"make figures ended (status {process.returncode}) first")
+        kernels, ready = [], 0
+        for child in parent.children(recursive=True):
+            try:
+                words = child.cmdline()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            if any("ipykernel" in word for word in words):
+                kernels.append(child)
+                if "-f" in words and Path(words[words.index("-f") + 1]).exists():
+                    ready += 1
+        if ready >= wanted:
+            return kernels
+        time.sleep(0.05)
+    raise RuntimeError(f"no {wanted} running kernels within {TIMEOUT_S} s")
+
+
 # --- make site and the browser tests --------------------------------------------------------
 
 
@@ -442,6 +530,7 @@ def build_results(measured: Measured) -> dict:
             outcome=measured.nbval_outcome,
         ),
         "make_figures": whole_run(measured.figures, measured.figures_notebooks, floor_median),
+        "ctrl_c": summarize(measured.ctrl_c) if measured.ctrl_c else None,
         "site": timed_with_cpu(measured.site, measured.site_cpu),
         "browser_tests": timed_with_cpu(
             measured.browser, measured.browser_cpu, outcome=measured.browser_outcome
@@ -493,6 +582,7 @@ def judge_targets(results: dict) -> list[dict]:
             PLANNING_NOTEBOOK_LIMIT_X,
             "x",
         ),
+        ("ctrl_c", f"Ctrl-C stops make figures within {STOP_LIMIT_S:g} s", STOP_LIMIT_S, "s"),
         ("browser_tests", f"browser tests within {BROWSER_LIMIT_S:g} s", BROWSER_LIMIT_S, "s"),
         ("sr28_load", "SR28 load under 0.5 s", 0.5, "s"),
         (STEP_RANKING, "ranking over all SR28 under 0.2 s", 0.2, "s"),
@@ -505,6 +595,7 @@ def judge_targets(results: dict) -> list[dict]:
         PLANNING_NOTEBOOK: (results["notebooks"].get(PLANNING_NOTEBOOK) or {}).get(
             "ratio_to_floor"
         ),
+        "ctrl_c": (results.get("ctrl_c") or {}).get("median"),
         "browser_tests": browser_median(results["browser_tests"]),
         "sr28_load": None if scale is None else scale["sr28_load"]["median"],
         **{step: at_full_sr28(step) for step in SCALE_STEPS},
@@ -619,6 +710,11 @@ def format_table(results: dict) -> str:
                 f"  note: {len(results['notebooks'])} notebooks were timed one by one; "
                 "the course changed during the bench"
             )
+    if results.get("ctrl_c") is None:
+        lines.append(skipped_row("Ctrl-C on make figures", skipped.get("ctrl_c", "not run")))
+    else:
+        label = "Ctrl-C on make figures, until all stopped"
+        lines.append(timing_row(label, results["ctrl_c"], None, targets["ctrl_c"]))
     lines += format_site_and_browser(results, targets)
     lines.append("")
     lines += format_scale(results["scale"], skipped.get("scale", "not run"), targets)
@@ -700,6 +796,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="SR28 release directory (default: %(default)s)",
     )
     parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"rewrite the committed record, bench/{RESULTS_FILE} (default: "
+        f"{SCRATCH_RESULTS / RESULTS_FILE}, not committed)",
+    )
+    parser.add_argument(
         "--skip-notebooks",
         action="store_true",
         help="only the scale part: start no kernels, build no site, open no browser",
@@ -713,6 +815,15 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--repeats must be at least 1")
     args.repeats = 1 if args.quick else args.repeats
     return args
+
+
+def expected_minutes(repeats: int, skip_notebooks: bool) -> float:
+    """How long a run takes on an idle 2-core machine (longer on a busy one)."""
+    return repeats * (SCALE_MINUTES_PER_REPEAT if skip_notebooks else MINUTES_PER_REPEAT)
+
+
+def results_path(clone, record: bool) -> Path:
+    return clone.bench / RESULTS_FILE if record else clone.root / SCRATCH_RESULTS / RESULTS_FILE
 
 
 def run_section(name: str, measured: Measured, action: Callable[[], object]) -> None:
@@ -734,10 +845,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.hub_only:
         from cramplab.course import hubbench
 
-        return hubbench.report(clone)
+        return hubbench.report(clone, record=args.record)
+    started = time.perf_counter()
+    target = results_path(clone, args.record)
+    runs = "one run" if args.repeats == 1 else f"{args.repeats} runs"
+    minutes = expected_minutes(args.repeats, args.skip_notebooks)
+    duration = f"about {minutes:.0f} minutes" if minutes >= 1 else "under a minute"
+    print(
+        f"make bench: {duration} on an idle 2-core machine ({runs} of each measurement; longer on a busy one); "
+        f"results to {target.relative_to(clone.root)}",
+        flush=True,
+    )
     measured = Measured(repeats=args.repeats, load_average=[os.getloadavg()[0]])
     if args.skip_notebooks:
-        for name in ("kernels", "nbval", "make_figures", "site", "browser_tests"):
+        for name in ("kernels", "nbval", "make_figures", "ctrl_c", "site", "browser_tests"):
             measured.skipped[name] = "skipped: --skip-notebooks given"
     else:
         notebooks = course_notebooks()
@@ -750,6 +871,7 @@ def main(argv: list[str] | None = None) -> int:
             measured,
             lambda: measure_make_figures(notebooks, args.repeats, measured),
         )
+        run_section("ctrl_c", measured, lambda: measure_ctrl_c(args.repeats, measured))
         run_section("site", measured, lambda: measure_site(args.repeats, measured))
         run_section(
             "browser_tests", measured, lambda: measure_browser_tests(args.repeats, measured)
@@ -762,14 +884,18 @@ def main(argv: list[str] | None = None) -> int:
         run_section("scale", measured, lambda: measure_scale(args.sr28, args.repeats, measured))
     measured.load_average.append(os.getloadavg()[0])
     results = build_results(measured)
-    path = write_results(results, clone.bench / RESULTS_FILE)
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+    path = write_results(results, target)
     print(format_table(results), end="")
-    print(f"\nwrote {path.relative_to(clone.root)}")
+    minutes = results["duration_s"] / 60
+    print(f"\nwrote {path.relative_to(clone.root)} ({minutes:.1f} minutes)")
+    if not args.record:
+        print("  to update the committed record: make bench RECORD=1 (bench/results.json)")
     if not (args.skip_notebooks or args.skip_hub):  # the hub section starts kernels too
         from cramplab.course import hubbench
 
         print()
-        hubbench.report(clone)
+        hubbench.report(clone, record=args.record)
     return 0
 
 

@@ -33,6 +33,7 @@ from cramplab.course.notebooks import (
     NotebookFailed,
     course_notebooks,
     execute_notebook,
+    remove_abandoned_kernel_folders,
 )
 from cramplab.paths import CloneRequired, find_clone
 
@@ -128,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    remove_abandoned_kernel_folders()  # and their kernels, if a killed run left any
     print(f"make student: running each notebook of {clone.notebooks.name}/ as a student would")
     try:
         with atomic.interrupts_raise():

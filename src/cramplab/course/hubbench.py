@@ -259,9 +259,10 @@ def write_results(results: dict, path: Path) -> Path:
     return path
 
 
-def report(clone, sizes: tuple[int, ...] = CLASS_SIZES) -> int:
-    """Measure, print the report, write bench/hub.json. A hub that cannot run here is said
-    in one line (the rest of the bench is not affected)."""
+def report(clone, sizes: tuple[int, ...] = CLASS_SIZES, record: bool = False) -> int:
+    """Measure, print the report, write build/bench/hub.json (record: the committed
+    bench/hub.json that deploy/ and the README follow). A hub that cannot run here is said in
+    one line (the rest of the bench is not affected)."""
     if problem := missing_hub():
         print(f"hub capacity: not measured: {problem}")
         return 0
@@ -271,7 +272,8 @@ def report(clone, sizes: tuple[int, ...] = CLASS_SIZES) -> int:
         print(f"hub capacity: failed: {type(error).__name__}: {error}")
         return 1
     print(format_report(results), end="")
-    path = write_results(results, clone.bench / RESULTS_FILE)
+    target = clone.bench if record else clone.root / "build" / "bench"
+    path = write_results(results, target / RESULTS_FILE)
     print(f"\nwrote {path.relative_to(clone.root)}")
     return 0
 
@@ -294,13 +296,18 @@ def main(argv: list[str] | None = None) -> int:
         default=CLASS_SIZES,
         help="class sizes, in order (default: %(default)s)",
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="rewrite the committed bench/hub.json (default: build/bench/hub.json)",
+    )
     args = parser.parse_args(argv)
     try:
         clone = find_clone(command="make bench")
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return report(clone, args.sizes)
+    return report(clone, args.sizes, record=args.record)
 
 
 if __name__ == "__main__":

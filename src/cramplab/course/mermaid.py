@@ -24,7 +24,7 @@ import sys
 import tarfile
 import tempfile
 import urllib.request
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 VERSION = "11.12.1"  # sphinxcontrib-mermaid 2.1.1's default; its page code targets 11.x
 INTEGRITY = (  # `npm view mermaid@11.12.1 dist.integrity`
@@ -58,6 +58,30 @@ def integrity(data: bytes) -> str:
 def wanted(member: str) -> bool:
     """The ES-module entry and the chunks it imports; not the other builds or source maps."""
     return member == DIST + ENTRY or (member.startswith(CHUNKS) and member.endswith(".mjs"))
+
+
+def safe_relative(member: str, tarball: Path) -> PurePosixPath:
+    """member's path below DIST, refused when it could land outside the target (absolute, or
+    with a '..' part)."""
+    path = PurePosixPath(member.removeprefix(DIST))
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise MermaidUnavailable(f"{tarball.name}: member {member!r} points outside its folder")
+    return path
+
+
+def extract_file(archive: tarfile.TarFile, member: tarfile.TarInfo, destination: Path) -> None:
+    """One regular file's bytes, written with ordinary permissions.
+
+    By hand rather than with extractall(filter="data"), which needs Python 3.11.4 (Debian 12's
+    own Python is 3.11.2): only regular files reach here (no links or devices), their paths
+    are checked by safe_relative, and no owner, mode or time is taken from the archive.
+    """
+    source = archive.extractfile(member)
+    if source is None:  # not a regular file after all
+        raise MermaidUnavailable(f"member {member.name!r} is not a regular file")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with source, open(destination, "xb") as out:
+        shutil.copyfileobj(source, out)
 
 
 def download(folder: Path) -> Path:
@@ -94,8 +118,7 @@ def install(tarball: Path, target: Path, expected: str = INTEGRITY) -> Path:
             if not any(m.name == DIST + ENTRY for m in members):
                 raise MermaidUnavailable(f"{tarball.name} has no {DIST + ENTRY}")
             for member in members:
-                member.name = member.name.removeprefix(DIST)
-            archive.extractall(staging, members=members, filter="data")
+                extract_file(archive, member, staging / safe_relative(member.name, tarball))
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

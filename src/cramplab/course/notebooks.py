@@ -236,8 +236,43 @@ def leave(code: int) -> NoReturn:
 
 
 def remove_abandoned_kernel_folders() -> list[Path]:
-    """Kernel folders in the temporary directory whose run was killed (SIGKILL)."""
-    return atomic.recover(Path(tempfile.gettempdir()), KERNEL_DIR_PREFIX)
+    """Kernel folders in the temporary directory whose run was killed (SIGKILL), and any of
+    their kernels still running.
+
+    A kernel notices that its parent is gone and stops, unless the kill came while it was
+    still starting: ipykernel then takes its new parent for the original and waits forever
+    (where orphans go to a subreaper rather than to process 1, as in many containers).
+    """
+    removed = atomic.recover(Path(tempfile.gettempdir()), KERNEL_DIR_PREFIX)
+    if removed:
+        stop_kernels_of(removed)
+    return removed
+
+
+def stop_kernels_of(folders: list[Path]) -> list[int]:
+    """Kill the kernels (this user's) whose connection file is in one of folders, which no
+    run holds any more; return their process ids."""
+    if os.name != "posix":  # Windows kernels watch their parent's handle, which cannot fail so
+        return []
+    import psutil  # ipykernel's dependency; only this rare path needs it
+
+    files = {str(folder / "kernel.json") for folder in folders}
+    killed = []
+    for process in psutil.process_iter(["pid", "cmdline", "uids"]):
+        try:
+            arguments = process.info["cmdline"] or []
+            uids = process.info["uids"]
+            mine = uids is None or uids.real == os.getuid()
+            if not (mine and files.intersection(arguments)):
+                continue
+            try:  # a kernel leads its own process group: anything it started goes too
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
+            killed.append(process.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return killed
 
 
 def store(path: Path, notebook: nbformat.NotebookNode) -> None:
@@ -258,7 +293,8 @@ def refresh(path: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     names = argv if argv is not None else sys.argv[1:]
     try:
-        paths = [Path(n) for n in names] or course_notebooks()
+        clone = find_clone(command="make notebooks")  # even for named notebooks: the rule
+        paths = [Path(n) for n in names] or course_notebooks(clone.notebooks)
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

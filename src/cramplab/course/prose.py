@@ -17,6 +17,9 @@ structural (notebook and exercise numbers, reading times, years, the Sources sec
 
 ``python -m cramplab.course.prose`` lists every statement the data have made false, by
 notebook, cell and sentence; tests/course/test_prose.py runs the same check in `make test`.
+Whatever the data hold, the checker reports and never crashes: a fact whose code fails on them,
+or whose value its format cannot write, is one more problem naming its sentence; only data that
+do not load at all stop it, with the loader's one-line error.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import nbformat
 
 from cramplab.course.facts import FACTS, SOURCED, Context, FactError, format_value
 from cramplab.course.notebooks import course_notebooks
-from cramplab.paths import find_clone
+from cramplab.data import DataError
+from cramplab.paths import CloneRequired, find_clone
 
 MARKER = re.compile(r"<!--\s*fact:(?P<name>[a-z0-9_]+)(?::(?P<format>[^>]*?))?\s*-->")
 NOT_DATA = "<!--not-data-->"
@@ -105,15 +109,27 @@ def check_markers(text: str, context: Context) -> tuple[list[Span], list[Span]]:
             continue
         try:
             value = fact.compute(context)
-            expected = (
-                fact.claim if fact.claim is not None else format_value(value, fmt or fact.format)
-            )
+            if fact.claim is not None:
+                expected, holds = fact.claim, bool(value)
+            else:
+                expected, holds = format_value(value, fmt or fact.format), True
         except FactError as error:
             problems.append((start, match.end(), f"{name}: {error}"))
             continue
-        # The stated words start a word: nothing, or no letter or digit, just before them.
-        boundary = len(before) <= len(expected) or not before[-len(expected) - 1].isalnum()
-        if not (before.endswith(expected) and boundary):
+        except DataError:
+            raise  # the data cannot be read at all: said once, by the caller
+        except Exception as error:  # a fact's code failed on these data: a sentence to check
+            how = f" as {fmt!r}" if fmt else ""
+            problems.append(
+                (
+                    start,
+                    match.end(),
+                    f"{name} could not be computed{how} from the data "
+                    f"({type(error).__name__}: {error})",
+                )
+            )
+            continue
+        if not states(before, expected):
             stated = last_word.group(0) if last_word else ""
             problems.append(
                 (
@@ -122,11 +138,21 @@ def check_markers(text: str, context: Context) -> tuple[list[Span], list[Span]]:
                     f"states {name} as {stated!r}, but the data give {expected!r}",
                 )
             )
-        elif fact.claim is not None and not value:
+        elif not holds:
             problems.append((start, match.end(), f"the data no longer support this ({name})"))
         else:
             spans.append((match.start() - len(expected), match.end(), name))
     return spans, problems
+
+
+def states(before: str, expected: str) -> bool:
+    """Whether the text before a marker ends with expected as a whole word (or words): "Ten"
+    states ten, "Often" does not; nor does text shorter than expected (a marker at the start
+    of a cell, and a longer value: "Ten" against "Eleven")."""
+    if not expected or not before.endswith(expected):
+        return False
+    start = len(before) - len(expected)
+    return start == 0 or not before[start - 1].isalnum()
 
 
 def uncovered_numbers(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -210,20 +236,39 @@ def check_document(path: Path, context: Context) -> list[Problem]:
     ]
 
 
-def check_course(notebooks: list[Path] | None = None, data_dir=None) -> list[Problem]:
-    """Every stale or unchecked statement in the course's markdown (empty when all is well)."""
-    context = Context(data_dir)
+def check_course(
+    notebooks: list[Path] | None = None, data_dir=None, *, context: Context | None = None
+) -> list[Problem]:
+    """Every stale or unchecked statement in the course's markdown (empty when all is well).
+
+    Never raises on what a fact computes: a fact that fails on the data is a problem naming its
+    sentence. Only data that cannot be loaded at all raise (DataError), once.
+    """
+    context = Context(data_dir) if context is None else context
+    context.data  # noqa: B018 - loaded first: broken data are one error, not one per marker
     notebooks = course_notebooks() if notebooks is None else notebooks
     return [problem for path in notebooks for problem in check_notebook(path, context)]
 
 
 def main(argv: list[str] | None = None) -> int:
     names = sys.argv[1:] if argv is None else argv
-    problems = check_course([Path(n) for n in names] or None)
-    if not names:  # the whole course: the READMEs' marked counts too
-        clone, context = find_clone(), Context()
-        for readme in (clone.root / name for name in MARKED_DOCUMENTS):
-            problems += check_document(readme, context)
+    try:
+        clone = None if names else find_clone(command="the prose checker", purpose="checks")
+    except CloneRequired as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    context = Context()
+    try:
+        problems = check_course(
+            [Path(n) for n in names] or course_notebooks(clone.notebooks), context=context
+        )
+        if clone is not None:  # the whole course: the READMEs' marked counts too
+            for readme in (clone.root / name for name in MARKED_DOCUMENTS):
+                problems += check_document(readme, context)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("  (the data must load before their prose can be checked)", file=sys.stderr)
+        return 1
     for problem in problems:
         print(problem)
     if problems:
