@@ -145,3 +145,11 @@ def test_each_figure_page_prints_its_title_once_and_explains_the_terms_it_uses()
 def test_each_meaning_starts_from_the_word_it_explains():
     for term in GLOSSARY:
         assert term.pattern.search(term.meaning.split(":")[0]), term.name
+
+
+def test_the_evidence_grades_glossary_names_every_grade_the_charts_draw():
+    """A grade added to the charts (plotting.EVIDENCE_GRADES) must be glossed on the page."""
+    from cramplab.course.handout import GRADE_GLOSSES
+    from cramplab.plotting import EVIDENCE_GRADES
+
+    assert set(GRADE_GLOSSES) == set(EVIDENCE_GRADES)

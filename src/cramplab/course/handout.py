@@ -29,10 +29,16 @@ from PIL import Image
 
 from cramplab import DISCLAIMER
 from cramplab.analysis import EXCELLENT_SOURCE_PCT, GOOD_SOURCE_PCT
-from cramplab.claims import VERDICT_LABELS, VERDICT_MEANINGS
+from cramplab.claims import VERDICT_LABELS, VERDICT_MEANINGS, VERDICTS
 from cramplab.paths import CloneRequired, find_clone
 from cramplab.plan import BINDING_MARGIN
-from cramplab.plotting import DPI, figure_metadata, write_atomically
+from cramplab.plotting import (
+    DPI,
+    EVIDENCE_GRADES,
+    EVIDENCE_LABELS,
+    figure_metadata,
+    write_atomically,
+)
 
 PORTRAIT, LANDSCAPE = (8.5, 11.0), (11.0, 8.5)  # US Letter, inches
 LETTER = PORTRAIT
@@ -80,6 +86,25 @@ READING_NOTES = [
     "individuals in the general population. It is not a target, and above it risk rises.",
     "Each figure page explains, under the caption, the terms that page uses.",
 ]
+
+
+# The evidence grades of a link (cramplab.claims.evidence_grade), glossed as briefly as a
+# page footnote allows; notebook 05 gives the full rules.
+GRADE_GLOSSES = {
+    "established": "a clinical reference states it, or GRADE certainty is moderate or high",
+    "limited": "low GRADE certainty",
+    "mixed": "direct studies disagree",
+    "very_uncertain": "very low GRADE certainty",
+    "indirect_against": "only studies of other people or other remedies point against",
+    "inconclusive": "no study precise enough either way",
+    "contradicted": "direct evidence against",
+    "no_evidence_found": "a recorded search found no study",
+}
+
+
+def _name_of_grade(grade: str) -> str:
+    """The chart's label, without its gloss in brackets, in a list separated by semicolons."""
+    return EVIDENCE_LABELS[grade].split(" (")[0].replace(";", ",").lower()
 
 
 @dataclass(frozen=True)
@@ -142,10 +167,11 @@ GLOSSARY = [
     Term(
         "evidence grades",
         re.compile(r"\bgrades?\b|\bestablished\b", re.I),
-        "Evidence grades: established (a recognised sign in a standard clinical reference, or a "
-        "clear association in a well-designed study, none against); limited (thin support, none "
-        "against); mixed (studies point both ways); contradicted (tested and found against); "
-        "no evidence found (searched, no study either way: not evidence against).",
+        "Evidence grades: "
+        + "; ".join(
+            f"{_name_of_grade(grade)} ({GRADE_GLOSSES[grade]})" for grade in EVIDENCE_GRADES
+        )
+        + ".",
     ),
     Term(
         "verdicts",
@@ -154,7 +180,7 @@ GLOSSARY = [
         + "; ".join(
             f"{VERDICT_LABELS[v].lower()} ({VERDICT_MEANINGS[v].rstrip('.')[0].lower()}"
             f"{VERDICT_MEANINGS[v].rstrip('.')[1:]})"
-            for v in ("supported", "partly_supported", "contradicted", "not_assessed")
+            for v in VERDICTS
         )
         + ".",
     ),
