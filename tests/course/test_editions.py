@@ -56,6 +56,26 @@ def output_texts(cell) -> list[str]:
     return texts
 
 
+@pytest.mark.parametrize("path", STUDENT_EDITION, ids=lambda p: p.name)
+def test_no_tooling_comment_reaches_the_student_edition(path):
+    """A student editing a cell meets no <!--fact:...--> or <!--not-data--> marker."""
+    for index, cell in enumerate(cells(path)):
+        if cell["cell_type"] == "markdown":
+            assert "<!--" not in source(cell), f"{path.name}, cell {index}"
+
+
+def test_student_notebook_drops_html_comments_from_markdown_only():
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## Three<!--not-data--> yardsticks: 8<!--fact:x-->"),
+            nbformat.v4.new_code_cell('html = "<!--kept-->"'),
+        ]
+    )
+    student = student_notebook(notebook)
+    assert student.cells[0].source == "## Three yardsticks: 8"
+    assert student.cells[1].source == 'html = "<!--kept-->"'
+
+
 def test_placeholder_names_the_answer_variables():
     solution = "wide = data.pivot()\nanswer = wide.sum()\nanswer_b = 2"
     assert placeholder(solution).splitlines()[1:] == ["answer = ...", "answer_b = ..."]

@@ -225,6 +225,20 @@ def test_the_course_stages_whole(tmp_path):
     assert sorted(p.name for p in (src / "figures").iterdir()) == figures
 
 
+def test_no_tooling_comment_reaches_the_sites_pages(tmp_path):
+    """Fact markers and other HTML comments are for the checkers, never for a reader."""
+    mermaid = tmp_path / "mermaid-0.0.0"
+    mermaid.mkdir()
+    src = tmp_path / "src"
+    site.stage(CLONE, src, mermaid)
+    for page in [*src.glob("*.md"), *(src / "data").glob("*.md")]:
+        assert "<!--" not in page.read_text(encoding="utf-8"), page.name
+    for path in (src / "notebooks").iterdir():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                assert "<!--" not in cell.source, f"{path.name}: {cell.source[:60]!r}"
+
+
 def test_every_file_gets_the_same_modification_time(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "page.html").write_text("x")

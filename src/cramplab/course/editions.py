@@ -40,12 +40,20 @@ from cramplab.paths import CloneRequired, find_clone
 SOLUTION, SELF_CHECK, INSTRUCTOR, EXPLORE = "solution", "self-check", "instructor", "explore"
 ANSWER = "answer"  # the tag of a placeholder in the student edition
 ANSWER_NAME = re.compile(r"^(answer\w*)\s*=", flags=re.M)
+# Tooling comments in markdown (<!--fact:NAME-->, <!--not-data-->, ...) are for the course's
+# checkers: a student editing a cell, or reading the site, should not meet them.
+HTML_COMMENT = re.compile(r"<!--.*?-->", flags=re.S)
 EDITION_METADATA = {"edition": "student", "generated_by": "make student, from notebooks/"}
 JOBS = 2  # two kernels at once, as make figures
 
 
 def tags(cell) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
+
+
+def without_comments(markdown: str) -> str:
+    """Markdown with every HTML comment removed (the prose checker's markers among them)."""
+    return HTML_COMMENT.sub("", markdown)
 
 
 def placeholder(solution: str) -> str:
@@ -70,6 +78,8 @@ def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.tags = [ANSWER if tag == SOLUTION else tag for tag in cell.metadata.tags]
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        elif cell.cell_type == "markdown":
+            cell.source = without_comments(cell.source)
         cells.append(cell)
     student.cells = cells
     student.metadata.pop("widgets", None)

@@ -41,7 +41,7 @@ import nbformat
 from PIL import Image
 
 from cramplab.course import mermaid
-from cramplab.course.editions import INSTRUCTOR, SELF_CHECK, SOLUTION, tags
+from cramplab.course.editions import INSTRUCTOR, SELF_CHECK, SOLUTION, tags, without_comments
 from cramplab.course.notebooks import course_notebooks
 from cramplab.paths import Clone, CloneRequired, find_clone
 
@@ -184,6 +184,8 @@ def site_notebook(
         cell_tags = tags(cell)
         if INSTRUCTOR in cell_tags:
             continue
+        if cell.cell_type == "markdown":
+            cell.source = without_comments(cell.source)
         extra, options = [], dict(cell.metadata.get("mystnb", {}))
         if SOLUTION in cell_tags:
             extra.append("hide-cell")  # code and output: the output is the answer too
@@ -233,9 +235,13 @@ def stage(clone: Clone, src: Path, mermaid_dir: Path) -> list[str]:
         clone.data / "datapackage.json",
         *clone.data.glob("*.csv"),
     ]:
-        shutil.copyfile(path, src / "data" / path.name)
+        if path.suffix == ".md":  # the data dictionary, without the checkers' markers
+            text = path.read_text(encoding="utf-8")
+            (src / "data" / path.name).write_text(without_comments(text), encoding="utf-8")
+        else:
+            shutil.copyfile(path, src / "data" / path.name)
     stems = [path.stem for path in notebooks]
-    readme = (clone.root / "README.md").read_text(encoding="utf-8")
+    readme = without_comments((clone.root / "README.md").read_text(encoding="utf-8"))
     (src / "index.md").write_text(home_page(readme, stems), encoding="utf-8")
     (src / "figures.md").write_text(figures_page(figures, stems), encoding="utf-8")
     return stems
