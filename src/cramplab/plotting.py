@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
+
+from cramplab.analysis import EXCELLENT_SOURCE_PCT, GOOD_SOURCE_PCT
 
 SR28_SOURCE = "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values (21 CFR 101.9)"
 DPI = 300
@@ -175,17 +178,35 @@ def smallest_font_size(fig: plt.Figure) -> float:
 
 
 def save_figure(
-    fig: plt.Figure, name: str, *, title: str, caption: str, alt: str, source: str = SR28_SOURCE
+    fig: plt.Figure,
+    name: str,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    alt: str | None = None,
+    source: str | None = None,
 ) -> list[Path]:
     """Save a handout figure as figures/<name>.png and .svg (name: NN_short_name).
 
-    title states the finding, caption is one sentence, alt describes the picture for screen
-    readers. The NN prefix is the notebook that draws the figure. A text drawn on the figure
-    that reads as the title (a suptitle, an axes title or fig.text, line breaks aside) is left
-    out of the files: whoever prints the figure prints the title once, as text.
+    Its title (the finding), caption (one sentence), alt text (the picture, for screen readers)
+    and source come from its record in cramplab.course.figure_texts, computed from the data;
+    a notebook not yet converted passes title, caption and alt (and source) itself. The NN
+    prefix is the notebook that draws the figure. A text drawn on the figure that reads as the
+    title (a suptitle, an axes title or fig.text, line breaks aside) is left out of the files:
+    whoever prints the figure prints the title once, as text.
     """
     if not NAME.fullmatch(name):
         raise ValueError(f"figure name {name!r} must look like NN_short_name (NN = notebook)")
+    given = {"title": title, "caption": caption, "alt": alt}
+    if any(value is not None for value in given.values()):
+        missing = [key for key, value in given.items() if value is None]
+        if missing:
+            raise ValueError(f"save_figure({name!r}): give {missing} too, or none of them")
+        source = SR28_SOURCE if source is None else source
+    else:
+        texts = figure_text(name)
+        title, caption, alt = texts.title_text, texts.caption, texts.alt
+        source = texts.source if source is None else source
     mode = os.environ.get("CRAMPLAB_FIGURES_MODE", "off")
     if mode == "off":
         return []
@@ -217,6 +238,81 @@ def save_figure(
         else:
             write_atomically(path, payload)
     return paths
+
+
+def figure_text(name: str):
+    """The figure's record in cramplab.course.figure_texts (title, caption, alt text, source)."""
+    from cramplab.course import figure_texts  # imported here: it imports this module
+
+    return figure_texts.record(name)
+
+
+def heading(fig: plt.Figure, name: str, *, top: float | None = None) -> None:
+    """Draw the figure's title (its record's finding) at the top left, in the course's style.
+
+    A title wrapped by its record is drawn as figure text from `top` down (a figure that sets
+    its own margins), otherwise as a suptitle (a figure laid out by tight_layout).
+    """
+    texts = figure_text(name)
+    if texts.wrap:
+        y = 0.98 if top is None else top
+        fig.text(0.01, y, texts.drawn_title, fontsize=11, weight="bold", va="top")
+    else:
+        fig.suptitle(texts.drawn_title, x=0.01, ha="left", fontweight="bold", fontsize=12)
+
+
+def add_credit(fig: plt.Figure, name: str) -> None:
+    """The figure's source line (from its record) under everything drawn: call it last."""
+    add_source(fig, figure_text(name).credit)
+
+
+def claim_thresholds(ax: plt.Axes) -> None:
+    """Dashed lines at the FDA's good-source (10% DV) and excellent-source (20% DV) levels."""
+    for threshold in (GOOD_SOURCE_PCT, EXCELLENT_SOURCE_PCT):
+        ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1)
+
+
+def wrapped(text: str, width: int = 48) -> str:
+    """A long label on two (or more) lines, never cut."""
+    return textwrap.fill(text, width)
+
+
+def legend_patches(colors) -> list[plt.Rectangle]:
+    """Plain colour squares for a legend, one per colour."""
+    return [plt.Rectangle((0, 0), 1, 1, color=color) for color in colors]
+
+
+def outlined() -> plt.Rectangle:
+    """A white square with a black edge: the legend entry for outlined bars."""
+    return plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="black")
+
+
+def style_evidence_matrix(fig: plt.Figure, ax: plt.Axes, matrix) -> None:
+    """Notebook 02's heatmap made readable: letters in a colour that shows on their cell,
+    nutrients along the top, no grid, and the grades' legend under the chart."""
+    dark = {"established", "contradicted"}  # white letters on the dark colours, black on light
+    for text in ax.texts:  # each sits at the centre of its cell: (column + 0.5, row + 0.5)
+        column, row = (int(position) for position in text.get_position())
+        grade = EVIDENCE_GRADES[int(matrix.iat[row, column])]
+        text.set_color("white" if grade in dark else "black")
+    ax.set(xlabel="", ylabel="")
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelrotation=45, labelsize=9, length=0)
+    ax.tick_params(axis="y", labelsize=9, length=0)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("left")
+    ax.grid(False)
+    fig.legend(
+        handles=legend_patches(EVIDENCE_COLORS[grade] for grade in EVIDENCE_GRADES),
+        labels=[EVIDENCE_LABELS[grade] for grade in EVIDENCE_GRADES],
+        title="Evidence grade (G = the guide makes this link)",
+        title_fontsize=9,
+        fontsize=9,
+        ncol=3,
+        loc="lower left",
+        bbox_to_anchor=(0.01, 0.0),
+        frameon=False,
+    )
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
