@@ -23,6 +23,7 @@ README = """# cramplab
 ## Quick start
 
 make test
+[Launch](https://mybinder.org/v2/gh/cramplab/cramplab/HEAD?urlpath=lab/tree/student/00_start_here.ipynb)
 
 | notebook | question |
 | --- | --- |
@@ -30,6 +31,10 @@ make test
 | `05_grading_evidence` | How strong is the evidence? |
 
 More text.
+
+## How long it takes
+
+About 6.8<!--fact:time_total_hours:.1f--> hours.
 
 ## Data sources and licences
 
@@ -96,6 +101,16 @@ def test_home_page_has_the_introduction_course_map_sources_and_contents_in_order
     contents = page[page.index(":caption: Course") :]
     assert contents.index("notebooks/00_start_here") < contents.index("notebooks/01_the_data")
     assert "figures\ndata/README" in page
+    assert "About 6.8<!--fact" in page  # home_page itself keeps comments: stage() strips them
+
+
+def test_home_page_starts_students_on_binder_before_the_course_map():
+    page = site.home_page(README, ["00_start_here"])
+    start = page.index("## Start here")
+    binder = page.index("(https://mybinder.org/v2/gh/cramplab/cramplab/HEAD?urlpath=")
+    assert start < binder < page.index("## Course map") < page.index("## How long it takes")
+    with pytest.raises(site.SiteError, match="Binder link"):
+        site.home_page(README.replace("https://mybinder.org/v2/", "https://example.org/"), [])
 
 
 def test_a_readme_without_its_course_map_or_sources_says_so():
@@ -142,7 +157,7 @@ def lesson():
             new_markdown_cell("### Exercise 3.1 — the richest food"),
             tagged(new_code_cell("answer = 'beans'", execution_count=2), "solution"),
             tagged(new_code_cell("checks.richest(answer)", execution_count=3), "self-check"),
-            image_cell('fig = plot()\nsave_figure(\n    fig,\n    "03_bars",\n    alt=alt,\n)'),
+            image_cell('fig = plot()\nsave_figure(fig, "03_bars")'),
         ]
     )
 
@@ -167,6 +182,18 @@ def test_an_image_gets_the_alt_text_of_the_figure_its_cell_saves(figures):
     shown = site.site_notebook(lesson(), "03_food_sources.ipynb", figures)
     alt = shown.cells[-1].metadata.mystnb["image"]["alt"]
     assert alt == 'Bar chart: beans hold "twice" the magnesium of bananas.'
+
+
+def test_an_image_gets_the_caption_of_the_figure_its_cell_saves(figures):
+    shown = site.site_notebook(lesson(), "03_food_sources.ipynb", figures)
+    assert shown.cells[-1].metadata.mystnb["figure"]["caption"] == "Magnesium per serving."
+
+
+def test_markdown_loses_its_tooling_comments_on_the_site(figures):
+    notebook = lesson()
+    notebook.cells[0].source = "# 03 · Three<!--not-data--> yardsticks, 8<!--fact:x--> foods"
+    shown = site.site_notebook(notebook, "03_food_sources.ipynb", figures)
+    assert shown.cells[0].source == "# 03 · Three yardsticks, 8 foods"
 
 
 def test_the_notebook_itself_is_left_untouched(figures):

@@ -7,13 +7,16 @@ files: copy the folder to any static host (GitHub Pages, Netlify, a university w
 
 The site's sources are staged in a work folder beside the output, laid out like the repository:
 
-  index.md        the README's introduction, course map (each notebook linked) and data sources
+  index.md        the README's introduction, "Start here" (the Binder link), course map (each
+                  notebook linked), how long it takes, and data sources
   notebooks/      every course notebook, in order, as the instructor edition reads, except:
                   instructor notes are dropped; each solution is a closed dropdown ("Show
                   solution": code and output); each self-check's output ("Correct! ...", which
                   gives the answer away) is a closed dropdown too; each image output gets the
-                  alt text of the figure its cell saves (save_figure(fig, "NAME", ...) stores it
-                  in figures/NAME.png), and an image without one stops the build, naming the cell
+                  alt text and the caption of the figure its cell saves (save_figure(fig, "NAME")
+                  stores them in figures/NAME.png, from cramplab.course.figure_texts), and an
+                  image without alt text stops the build, naming the cell; markdown loses its
+                  HTML comments (the prose checker's fact markers)
   figures.md      every figure of figures/ with its caption and alt text
   data/README.md  the data dictionary (with the descriptor and tables it links to)
 
@@ -94,16 +97,37 @@ def course_map(readme: str, stems: list[str]) -> str:
     return COURSE_MAP_ROW.sub(link, "\n".join(lines[start:end]))
 
 
+BINDER_LINK = re.compile(r"https://mybinder\.org/v2/[^)\s]+")
+
+
+def start_here(readme: str) -> str:
+    """What a student does first: the Binder link (from the README), and what to open."""
+    match = BINDER_LINK.search(readme)
+    if match is None:
+        raise SiteError("README.md has no Binder link (https://mybinder.org/v2/...) for students")
+    return (
+        "## Start here\n\n"
+        f"**[Open the course on Binder]({match.group(0)})**: JupyterLab in your browser with "
+        "nothing to install (it takes a minute or two to start). It opens "
+        "`00_start_here`: go through the notebooks in order, press *Run All* at the top of each, "
+        "then read and answer as you go. Each exercise waits for your answer (`answer = ...`) and "
+        "the self-check under it says whether it holds.\n\n"
+        "This site shows the same notebooks with every solution closed: open one on purpose, "
+        "after trying. Work saved on Binder is lost when you close it: download a notebook "
+        "(*File → Download*) to keep your answers."
+    )
+
+
 def home_page(readme: str, stems: list[str]) -> str:
-    """index.md: the README's introduction, course map and sources, and the site's contents."""
+    """index.md: the README's introduction, where to start (Binder), the course map, how long
+    it takes, the sources, and the site's contents."""
     introduction = readme.split("\n## ", 1)[0].strip()
     contents = "\n".join(f"notebooks/{stem}" for stem in stems)
     return (
         f"{introduction}\n\n"
-        "This site shows the course with every exercise's solution closed: open one on "
-        "purpose, after trying. To work through the notebooks, run them in JupyterLab "
-        "(see the repository's README).\n\n"
+        f"{start_here(readme)}\n\n"
         f"## Course map\n\n{course_map(readme, stems)}\n\n"
+        f"## How long it takes\n\n{section(readme, 'How long it takes')}\n\n"
         f"## Data sources and licences\n\n{section(readme, 'Data sources and licences')}\n\n"
         f":::{{toctree}}\n:caption: Course\n:hidden:\n\n{contents}\n:::\n\n"
         ":::{toctree}\n:caption: Reference\n:hidden:\n\nfigures\ndata/README\n:::\n"
@@ -156,22 +180,23 @@ def image_outputs(cell) -> int:
     )
 
 
-def figure_alt(cell, where: str, figures: Path) -> str:
-    """The alt text of the one figure this cell saves, for the image it shows."""
+def figure_texts(cell, where: str, figures: Path) -> dict[str, str]:
+    """What save_figure stored for the one figure this cell saves (alt text, caption, ...)."""
     names = SAVED_FIGURE.findall(cell.source)
     if len(names) != 1:
         found = "no figure" if not names else f"{len(names)} figures ({', '.join(names)})"
         raise SiteError(
             f"{where}: an image output, and the cell saves {found}. Each plotted figure needs "
-            'its alt text: call save_figure(fig, "NN_name", ..., alt=...) in that cell, once.'
+            'its alt text: call save_figure(fig, "NN_name") in that cell, once (its texts are '
+            "in cramplab/course/figure_texts.py)."
         )
     path = figures / f"{names[0]}.png"
     if not path.is_file():
         raise SiteError(f"{where}: saves {names[0]!r}, but {path} is missing: run `make figures`")
-    alt = png_text(path).get("Alt", "").strip()
-    if not alt:
+    stored = png_text(path)
+    if not stored.get("Alt", "").strip():
         raise SiteError(f"{where}: figures/{path.name} stores no alt text: run `make figures`")
-    return alt
+    return stored
 
 
 def site_notebook(
@@ -195,11 +220,11 @@ def site_notebook(
             options.update(SELF_CHECK_PROMPTS)
         if image_outputs(cell):
             where = f"{name}, cell {number} (id {cell.get('id', '?')})"
-            # MyST-NB 1.4 reads alt text from the cell's options, not from the output.
-            options["image"] = {
-                **options.get("image", {}),
-                "alt": figure_alt(cell, where, figures),
-            }
+            # MyST-NB 1.4 reads alt text and a caption from the cell's options, not the output.
+            stored = figure_texts(cell, where, figures)
+            options["image"] = {**options.get("image", {}), "alt": stored["Alt"].strip()}
+            if stored.get("Description"):
+                options["figure"] = {**options.get("figure", {}), "caption": stored["Description"]}
         if extra:
             cell.metadata["tags"] = [*cell.metadata.get("tags", []), *extra]
         if options:
