@@ -2,7 +2,9 @@
 
 save_figure() writes a figure as a 300 dpi PNG (print) and an SVG (slides) under a stable name,
 with its title, caption, alt text, notebook and data source stored in the files' metadata
-(figures/README.md is generated from it). The title a notebook draws above its figure stays in
+(figures/README.md is generated from it). The texts come from the figure's record in
+cramplab.course.figure_texts; heading() and add_credit() draw its title and source line, so a
+notebook's figure cell holds only the analysis and the plot. The title a notebook draws above its figure stays in
 the notebook: the saved files leave it out, because the handout and the catalogue print it as
 text above the picture (once, wrapped to the page; a slide puts it in its own title). Bytes are reproducible: no dates or version
 strings, a fixed SVG hash salt, text as paths in the fonts matplotlib ships, and each file
