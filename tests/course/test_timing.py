@@ -89,3 +89,17 @@ def test_writing_the_headers_again_changes_nothing_and_leaves_07_alone(tmp_path)
     before = {path.name: path.read_bytes() for path in copies}
     assert timing.write_headers(copies) == []
     assert {path.name: path.read_bytes() for path in copies} == before
+
+
+def test_stale_times_in_the_readme_are_rewritten(tmp_path):
+    readme = tmp_path / "README.md"
+    current = (CLONE.root / "README.md").read_text(encoding="utf-8")
+    stale = current.replace(timing.table(NOTEBOOKS), "| notebook | minutes |\n| old | 1 |")
+    stale = stale.replace(
+        f"{sum(timing.course_minutes(NOTEBOOKS).values()) / 60:.1f}<!--fact:time_total_hours",
+        "9.9<!--fact:time_total_hours",
+    )
+    readme.write_text(stale, encoding="utf-8")
+    assert timing.write_readme(readme, NOTEBOOKS)
+    assert readme.read_text(encoding="utf-8") == current
+    assert not timing.write_readme(readme, NOTEBOOKS)  # nothing left to change

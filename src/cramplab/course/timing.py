@@ -13,7 +13,9 @@ and worked solutions left out):
 
 Each notebook's total is rounded to the nearest 5 minutes. `python -m cramplab.course.timing`
 prints the table; `--write-headers` writes "**Time:** about N minutes." (with its fact marker,
-checked by the prose checker like any number) into each notebook's header cell.
+checked by the prose checker like any number) into each notebook's header cell, refreshes every
+other time the notebooks mark (00's one-class path), and rewrites the README's table and
+one-class path (section "How long it takes"). Run it after changing a notebook.
 
 ONE_CLASS is the path for a single class of about 90 minutes: which sections of which notebooks.
 """
@@ -202,13 +204,48 @@ def write_headers(notebooks: list[Path] | None = None) -> list[Path]:
         source = "".join(header["source"])
         if not TIME_LINE.search(source):
             raise ValueError(f"{path.name}: the header cell has no '**Time:** about N minutes'")
-        new = TIME_LINE.sub(header_line(number, notebook_minutes(path)), source, count=1)
-        if new != source:
-            lines = new.split("\n")
-            header["source"] = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        header["source"] = TIME_LINE.sub(header_line(number, notebook_minutes(path)), source, 1)
+        for cell in notebook["cells"]:  # the times 00 states, say, besides the header's
+            if cell["cell_type"] == "markdown":
+                cell["source"] = refresh_marked_times("".join(cell["source"]))
+                lines = cell["source"].split("\n")
+                cell["source"] = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+        if new != text:
+            path.write_text(new, "utf-8")
             changed.append(path)
     return changed
+
+
+TIME_MARKER = re.compile(r"[0-9][0-9.,]*<!--fact:(time_[a-z0-9_]+)(?::([^>]*?))?-->")
+
+
+def refresh_marked_times(text: str) -> str:
+    """Every number marked with a time_* fact, rewritten to what the estimate gives now."""
+    from cramplab.course.facts import FACTS, Context, format_value
+
+    context = Context()
+
+    def current(match: re.Match) -> str:
+        fact = FACTS[match.group(1)]
+        shown = format_value(fact.compute(context), match.group(2) or fact.format)
+        return f"{shown}{match.group(0)[match.group(0).index('<!--') :]}"
+
+    return TIME_MARKER.sub(current, text)
+
+
+def write_readme(readme: Path, notebooks: list[Path] | None = None) -> bool:
+    """Rewrite the README's table and one-class path (section "How long it takes") and every
+    time it marks; returns whether the file changed."""
+    notebooks = course_notebooks() if notebooks is None else notebooks
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("| notebook | minutes |")
+    end = text.index("\n## ", start)
+    block = f"{table(notebooks)}\n\n{one_class_markdown(notebooks)}\n"
+    new = refresh_marked_times(text[:start] + block + text[end:])
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
 
 
 def table(notebooks: list[Path] | None = None) -> str:
@@ -264,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     if args:
         for path in write_headers(notebooks):
             print(f"wrote the time into {path.name}")
+        readme = notebooks[0].parent.parent / "README.md"
+        if write_readme(readme, notebooks):
+            print("wrote the table and the one-class path into README.md")
     return 0
 
 
