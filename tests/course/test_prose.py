@@ -56,12 +56,14 @@ def test_a_stale_count_in_a_readme_names_its_line(tmp_path, context):
 
 
 def test_every_fact_is_stated_somewhere():
+    """In a notebook or a marked document (the README states the course's length, say)."""
+    documents = [*NOTEBOOKS, *(CLONE.root / name for name in MARKED_DOCUMENTS)]
     used = {
         match["name"]
-        for path in NOTEBOOKS
+        for path in documents
         for match in MARKER.finditer(path.read_text(encoding="utf-8"))
     }
-    assert set(FACTS) <= used, f"facts no notebook states: {sorted(set(FACTS) - used)}"
+    assert set(FACTS) <= used, f"facts nothing states: {sorted(set(FACTS) - used)}"
 
 
 @pytest.mark.parametrize("sourced", SOURCED, ids=lambda s: s.pattern.pattern)
