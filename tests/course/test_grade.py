@@ -43,13 +43,21 @@ def with_answers(codes: dict[str, str], before: str = "") -> dict:
     """The student edition with answer cells 1.1, 1.2, 1.3 replaced (others left ...);
     `before` is put in a cell at the top (after the imports)."""
     notebook = copy.deepcopy(student_edition())
-    answer_cells = [c for c in notebook["cells"] if "answer" in c.get("metadata", {}).get("tags", [])]
+    answer_cells = [
+        c for c in notebook["cells"] if "answer" in c.get("metadata", {}).get("tags", [])
+    ]
     for key, cell in zip(EXERCISES, answer_cells, strict=True):
         if key in codes:
             cell["source"] = codes[key]
     if before:
         first_code = next(i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code")
-        cell = {"cell_type": "code", "metadata": {}, "source": before, "outputs": [], "execution_count": None}
+        cell = {
+            "cell_type": "code",
+            "metadata": {},
+            "source": before,
+            "outputs": [],
+            "execution_count": None,
+        }
         notebook["cells"].insert(first_code + 1, cell)
     return notebook
 
@@ -74,11 +82,20 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 def clone_state() -> tuple:
     status = subprocess.run(
-        ["git", "status", "--porcelain", "--ignored=no"], cwd=CLONE.root, capture_output=True, text=True
+        ["git", "status", "--porcelain", "--ignored=no"],
+        cwd=CLONE.root,
+        capture_output=True,
+        text=True,
     ).stdout
     watched = {}
     for name in ("src", "data", "notebooks", "student"):
-        watched.update({f"{name}/{k}": v for k, v in fingerprint(CLONE.root / name).items() if "__pycache__" not in k})
+        watched.update(
+            {
+                f"{name}/{k}": v
+                for k, v in fingerprint(CLONE.root / name).items()
+                if "__pycache__" not in k
+            }
+        )
     return status, watched
 
 
@@ -96,23 +113,37 @@ def graded(tmp_path_factory):
     )
     write(subs / f"alice_{NOTEBOOK}.ipynb", student_edition())  # as shipped
     write(bob_path, instructor)  # the solutions, in a folder of his own, any file name
-    write(subs / "carl.ipynb", with_answers({"1.1": "answer = len(wide)", "1.2": 'answer = "sixty"', "1.3": "answer = 0"}))
+    write(
+        subs / "carl.ipynb",
+        with_answers(
+            {"1.1": "answer = len(wide)", "1.2": 'answer = "sixty"', "1.3": "answer = 0"}
+        ),
+    )
     write(subs / "dana.ipynb", with_answers({"1.1": "while True:\n    pass", "1.3": RIGHT["1.3"]}))
-    write(subs / "eve.ipynb", with_answers({"1.1": "hog = []\nwhile True:\n    hog.append(bytearray(10**8))", "1.2": RIGHT["1.2"]}))
+    write(
+        subs / "eve.ipynb",
+        with_answers(
+            {"1.1": "hog = []\nwhile True:\n    hog.append(bytearray(10**8))", "1.2": RIGHT["1.2"]}
+        ),
+    )
     write(
         subs / "fred.ipynb",
-        with_answers({"1.1": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"}),
+        with_answers(
+            {
+                "1.1": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+            }
+        ),
     )
     vandal = (
         "import os, shutil, pathlib, cramplab\n"
-        "for target in [pathlib.Path(cramplab.__file__).parents[2], pathlib.Path(%r)]:\n"
+        f"for target in [pathlib.Path(cramplab.__file__).parents[2], pathlib.Path({str(root)!r})]:\n"
         "    for path in sorted(target.rglob('*'), reverse=True):\n"
         "        try:\n"
         "            path.unlink() if path.is_file() else path.rmdir()\n"
         "        except OSError:\n"
         "            pass\n"
-        "try:\n    open(%r, 'w').write('changed')\nexcept OSError:\n    pass\n"
-    ) % (str(root), str(canary))
+        f"try:\n    open({str(canary)!r}, 'w').write('changed')\nexcept OSError:\n    pass\n"
+    )
     write(subs / "gina.ipynb", with_answers({"1.1": RIGHT["1.1"]}, before=vandal))
     cheat = (
         "import cramplab.checks as checks_module, cramplab.checks.core as core, pathlib\n"
@@ -121,23 +152,53 @@ def graded(tmp_path_factory):
         "for path in pathlib.Path(core.__file__).parent.glob('*.py'):\n"
         "    try:\n        path.write_text('')\n    except OSError:\n        pass\n"
     )
-    write(subs / "hank.ipynb", with_answers({"1.1": "answer = 1", "1.2": "answer = 2\nprint('Correct! 2 IU')"}, before=cheat))
+    write(
+        subs / "hank.ipynb",
+        with_answers(
+            {"1.1": "answer = 1", "1.2": "answer = 2\nprint('Correct! 2 IU')"}, before=cheat
+        ),
+    )
     write(subs / "ivan.ipynb", with_answers({"1.1": steal}))
     write(subs / "jill.ipynb", b"")
     write(subs / "kim.ipynb", json.dumps(student_edition())[:500])
-    write(subs / "lee.ipynb", {"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}})
+    write(
+        subs / "lee.ipynb",
+        {"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}},
+    )
     write(subs / "mo.ipynb", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     before = (clone_state(), fingerprint(subs), canary.read_text())
     out = root / "out"
     lines: list[str] = []
-    args = grade.parse([str(subs), "--out", str(out), "--notebooks", "01", "--cell-timeout", "15", "--notebook-timeout", "90", "--memory-mb", "3072"])
+    args = grade.parse(
+        [
+            str(subs),
+            "--out",
+            str(out),
+            "--notebooks",
+            "01",
+            "--cell-timeout",
+            "15",
+            "--notebook-timeout",
+            "90",
+            "--memory-mb",
+            "3072",
+        ]
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(CLONE.root)
         grade.grade(args, log=lines.append)
     after = (clone_state(), fingerprint(subs), canary.read_text())
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
-    return {"out": out, "rows": rows, "before": before, "after": after, "log": lines, "subs": subs, "args": args}
+    return {
+        "out": out,
+        "rows": rows,
+        "before": before,
+        "after": after,
+        "log": lines,
+        "subs": subs,
+        "args": args,
+    }
 
 
 def results(row) -> list[str]:
@@ -165,7 +226,10 @@ def test_wrong_answers_get_the_self_checks_message(graded):
     assert results(graded["rows"]["carl"]) == ["not quite"] * 3
     feedback = (graded["out"] / "feedback" / "carl.md").read_text(encoding="utf-8")
     assert "that is the number of rows (foods)" in feedback
-    assert "Expected a number for sardines' vitamin D in IU per 100 g, got the text 'sixty'" in feedback
+    assert (
+        "Expected a number for sardines' vitamin D in IU per 100 g, got the text 'sixty'"
+        in feedback
+    )
 
 
 def test_infinite_loop_times_out_and_nothing_after_it_counts(graded):
@@ -177,15 +241,23 @@ def test_infinite_loop_times_out_and_nothing_after_it_counts(graded):
 def test_unbounded_allocation_is_an_error_and_later_exercises_still_count(graded):
     row = graded["rows"]["eve"]
     assert results(row) == ["error", "correct", "not answered"]
-    assert "MemoryError" in json.loads((graded["out"] / "rows" / "eve.json").read_text())["results"]["1.1"]["message"]
+    assert (
+        "MemoryError"
+        in json.loads((graded["out"] / "rows" / "eve.json").read_text())["results"]["1.1"][
+            "message"
+        ]
+    )
 
 
 def test_fork_bomb_is_stopped(graded):
     row = graded["rows"]["fred"]
     assert results(row) == ["timed out"] * 3
-    leftover = subprocess.run(["pgrep", "-f", "cramplab.course.grading.kernel"], capture_output=True, text=True).stdout
+    leftover = subprocess.run(
+        ["pgrep", "-f", "cramplab.course.grading.kernel"], capture_output=True, text=True
+    ).stdout
     assert leftover.strip() == "" or all(
-        "grading.kernel" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in leftover.split()
+        "grading.kernel" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        for pid in leftover.split()
     )
 
 
@@ -223,7 +295,9 @@ def test_lms_gradebook_and_feedback_for_everyone(graded):
     assert lines[0][0] == "Student" and lines[1][0] == "Points Possible"
     points = {line[0]: line[-1] for line in lines[2:]}
     assert points["bob"] == "3" and points["alice"] == "0" and len(points) == 13
-    assert sorted(p.stem for p in (graded["out"] / "feedback").glob("*.md")) == sorted(graded["rows"])
+    assert sorted(p.stem for p in (graded["out"] / "feedback").glob("*.md")) == sorted(
+        graded["rows"]
+    )
     assert any("Gradebook:" in line for line in graded["log"])
 
 
@@ -239,7 +313,10 @@ def test_a_rerun_keeps_finished_rows_and_grades_only_the_missing(graded, tmp_pat
         grade.grade(args, log=lines.append)
     assert lines[0].startswith("Grading 1 of 13 students (12 already graded)")
     assert (out / "rows" / "bob.json").read_bytes() == kept
-    assert json.loads((out / "rows" / "carl.json").read_text())["results"]["1.1"]["result"] == "not quite"
+    assert (
+        json.loads((out / "rows" / "carl.json").read_text())["results"]["1.1"]["result"]
+        == "not quite"
+    )
 
 
 # --- the parts, without kernels ---------------------------------------------------------------
@@ -269,9 +346,9 @@ def test_answers_travel_as_data_and_come_back_equal():
     assert back["number"] == 7 and isinstance(back["number"], np.integer)
     assert np.isnan(back["missing"]) and back["placeholder"] is ...
     assert isinstance(back["menu"], plan.Menu)
-    assert "pickle" not in Path(answers.__file__).read_text(encoding="utf-8").replace("never pickle", "").replace(
-        "NEVER pickle", ""
-    )
+    assert "pickle" not in Path(answers.__file__).read_text(encoding="utf-8").replace(
+        "never pickle", ""
+    ).replace("NEVER pickle", "")
 
 
 def test_unknown_objects_arrive_as_unsupported_and_are_not_quite():

@@ -69,7 +69,9 @@ def choose(files: list[Submitted], notes: list[str]) -> dict[str, Submitted]:
         if previous is not None:
             keep = submitted if (not submitted.problem or previous.problem) else previous
             other = previous if keep is submitted else submitted
-            notes.append(f"two files for {submitted.notebook}: graded {keep.path.name}, not {other.path.name}")
+            notes.append(
+                f"two files for {submitted.notebook}: graded {keep.path.name}, not {other.path.name}"
+            )
             chosen[submitted.notebook] = keep
         else:
             chosen[submitted.notebook] = submitted
@@ -100,7 +102,7 @@ class Grader:
             notes.append(f"{submitted.path.name}: {submitted.problem}")
             return
         slot = self._slot()
-        uid = sandbox.KERNEL_UID_BASE + slot if os.geteuid() == 0 else None
+        uid = sandbox.KERNEL_UID_BASE + slot if sandbox.is_root() else None
         workdir = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
         try:
             shutil.copyfile(submitted.path, workdir / "submission.ipynb")
@@ -119,7 +121,10 @@ class Grader:
             payload = run.answers.get(exercise.key)
             failed = run.errors.get(answer_cell.get(exercise.key, -1))
             if payload is not None and failed:
-                results[exercise.key] = {"result": ERROR, "message": f"the answer cell raised {failed}"}
+                results[exercise.key] = {
+                    "result": ERROR,
+                    "message": f"the answer cell raised {failed}",
+                }
             elif payload is not None:
                 try:
                     values = answers.loads(payload)
@@ -128,9 +133,15 @@ class Grader:
                     result, message = ERROR, f"the answer could not be read ({error})"
                 results[exercise.key] = {"result": result, "message": message}
             elif run.stopped.startswith("timed out"):
-                results[exercise.key] = {"result": TIMED_OUT, "message": f"the notebook {run.stopped}"}
+                results[exercise.key] = {
+                    "result": TIMED_OUT,
+                    "message": f"the notebook {run.stopped}",
+                }
             elif run.stopped:
-                results[exercise.key] = {"result": ERROR, "message": f"the notebook stopped: {run.stopped}"}
+                results[exercise.key] = {
+                    "result": ERROR,
+                    "message": f"the notebook stopped: {run.stopped}",
+                }
             else:
                 results[exercise.key] = {"result": NOT_ANSWERED, "message": "no answer reached"}
         if run.stopped:
@@ -156,10 +167,14 @@ class Grader:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m cramplab.course grade", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m cramplab.course grade", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("submissions", type=Path, help="a folder of submissions, or an LMS zip")
     parser.add_argument("--out", type=Path, help="default: build/grade/<submissions name>")
-    parser.add_argument("--notebooks", default="", help="course notebooks to grade: 01,03 or 01_the_data")
+    parser.add_argument(
+        "--notebooks", default="", help="course notebooks to grade: 01,03 or 01_the_data"
+    )
     parser.add_argument("--force", action="store_true", help="regrade students already graded")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cell-timeout", type=float, default=sandbox.Limits.cell_s)
@@ -175,7 +190,9 @@ def grade(args: argparse.Namespace, log=print) -> dict[str, Path]:
     if wanted:
         unknown = [w for w in wanted if not any(stem.startswith(w) or stem == w for stem in every)]
         if unknown:
-            raise SystemExit(f"error: no course notebook {', '.join(unknown)} (have {', '.join(every)})")
+            raise SystemExit(
+                f"error: no course notebook {', '.join(unknown)} (have {', '.join(every)})"
+            )
         every = {s: e for s, e in every.items() if any(s.startswith(w) for w in wanted)}
     submissions = args.submissions.resolve()
     if not submissions.exists():
@@ -197,12 +214,24 @@ def grade(args: argparse.Namespace, log=print) -> dict[str, Path]:
                     file.notebook = file.notebook or next(iter(graded))
         version = course_version(clone.root)
         limits = sandbox.Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb * 1024**2)
-        home = [str(Path.home())] if os.geteuid() != 0 else []
-        grader = Grader(graded, limits, [str(submissions if submissions.is_dir() else submissions.parent), str(out), str(unpacked)], [str(clone.root), *home], max(1, args.jobs))
+        home = [str(Path.home())] if not sandbox.is_root() else []
+        grader = Grader(
+            graded,
+            limits,
+            [
+                str(submissions if submissions.is_dir() else submissions.parent),
+                str(out),
+                str(unpacked),
+            ],
+            [str(clone.root), *home],
+            max(1, args.jobs),
+        )
         done = gradebook.read_rows(out)
         todo = [s for s in students if args.force or s.name not in done]
-        log(f"Grading {len(todo)} of {len(students)} students ({len(students) - len(todo)} already graded) "
-            f"against {', '.join(sorted(graded))}, cramplab {version}, {grader.slots and len(grader.slots)} at a time")
+        log(
+            f"Grading {len(todo)} of {len(students)} students ({len(students) - len(todo)} already graded) "
+            f"against {', '.join(sorted(graded))}, cramplab {version}, {grader.slots and len(grader.slots)} at a time"
+        )
         log(f"Containment: {sandbox.describe()}")
         from cramplab.checks.core import data
 
@@ -216,13 +245,17 @@ def grade(args: argparse.Namespace, log=print) -> dict[str, Path]:
                     gradebook.write_row(out, row)
                     correct = sum(r["result"] == CORRECT for r in row["results"].values())
                     notes = f" ({'; '.join(row['notes'])})" if row["notes"] else ""
-                    log(f"[{count}/{len(todo)}] {row['student']}: {correct} of {len(exercises)} correct{notes}")
+                    log(
+                        f"[{count}/{len(todo)}] {row['student']}: {correct} of {len(exercises)} correct{notes}"
+                    )
             except BaseException:
                 for future in futures:
                     future.cancel()
                 kernel.stop_all()
                 raise
-        written = gradebook.write_all(out, exercises, version, f"cramplab {', '.join(sorted(graded))}")
+        written = gradebook.write_all(
+            out, exercises, version, f"cramplab {', '.join(sorted(graded))}"
+        )
         log(f"Graded in {time.monotonic() - start:.1f} s.")
         log(f"Gradebook: {written['gradebook']}")
         log(f"For Canvas/Moodle import: {written['lms']}")
@@ -240,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: every finished student's row is kept; run the same command again to go on", file=sys.stderr)
+        print(
+            "interrupted: every finished student's row is kept; run the same command again to go on",
+            file=sys.stderr,
+        )
         return 130
     return 0

@@ -41,7 +41,10 @@ def make_class(folder: Path, clone: Clone, students: int) -> None:
 
 
 def measure(clone: Clone, students: int = STUDENTS) -> dict:
-    print(f"grading bench: {students} students x the whole course (about {students * 20 // 60 + 2} minutes)", file=sys.stderr)
+    print(
+        f"grading bench: {students} students x the whole course (about {students * 20 // 60 + 2} minutes)",
+        file=sys.stderr,
+    )
     start = time.perf_counter()
     for notebook in course_notebooks(clone.notebooks):
         execute(notebook)

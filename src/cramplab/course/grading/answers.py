@@ -86,10 +86,15 @@ def encode(value: Any, depth: int = 0) -> Any:
         items = [encode(item, depth + 1) for item in value]
         return items if kind == "list" else {TAG: kind, "items": items}
     if isinstance(value, dict):
-        return {TAG: "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
+        return {
+            TAG: "dict",
+            "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()],
+        }
     name = f"{type(value).__module__}.{type(value).__qualname__}"
     if dataclasses.is_dataclass(value) and name in _dataclasses():
-        fields = {f.name: encode(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}
+        fields = {
+            f.name: encode(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)
+        }
         return {TAG: "dataclass", "type": name, "fields": fields}
     return {TAG: "unsupported", "type": type(value).__name__}
 
@@ -134,7 +139,9 @@ def decode(item: Any, depth: int = 0) -> Any:
     if kind == "numpy":
         return np.dtype(item["dtype"]).type(decode(item["value"], depth + 1))
     if kind == "ndarray":
-        return np.array([decode(x, depth + 1) for x in item["items"]], dtype=np.dtype(item["dtype"]))
+        return np.array(
+            [decode(x, depth + 1) for x in item["items"]], dtype=np.dtype(item["dtype"])
+        )
     if kind in ("dataframe", "series"):
         return _frame(item)
     if kind == "index":

@@ -96,7 +96,9 @@ def notebook_exercises(path: Path) -> list[Exercise]:
             if call and number and hasattr(checks, call[0]):
                 name, extra = call
                 check = getattr(checks, name)
-                names = tuple(getattr(check, "answer_names", (getattr(check, "answer_name", "answer"),)))
+                names = tuple(
+                    getattr(check, "answer_names", (getattr(check, "answer_name", "answer"),))
+                )
                 found.append(Exercise(path.stem, number, name, extra, names))
     return found
 

@@ -44,7 +44,9 @@ def row_path(out: Path, student: str) -> Path:
 
 
 def write_row(out: Path, row: dict) -> None:
-    atomic_write(row_path(out, row["student"]), json.dumps(row, indent=1, ensure_ascii=False) + "\n")
+    atomic_write(
+        row_path(out, row["student"]), json.dumps(row, indent=1, ensure_ascii=False) + "\n"
+    )
 
 
 def read_rows(out: Path) -> dict[str, dict]:
@@ -140,5 +142,7 @@ def write_all(out: Path, exercises: list[Exercise], version: str, title: str) ->
     atomic_write(written["gradebook"], gradebook_csv(rows, exercises, version))
     atomic_write(written["lms"], lms_csv(rows, exercises, title))
     for row in rows:
-        atomic_write(out / "feedback" / f"{row['student']}.md", feedback_markdown(row, exercises, version))
+        atomic_write(
+            out / "feedback" / f"{row['student']}.md", feedback_markdown(row, exercises, version)
+        )
     return written

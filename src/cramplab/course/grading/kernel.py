@@ -4,8 +4,8 @@ The kernel is a fresh Python process of the pinned environment (``python -m
 cramplab.course.grading.kernel JOB``) running the cells through IPython, as Jupyter's kernel
 does (magics, ``display``), with the matplotlib backend that draws nowhere. It loads the
 libraries, contains itself (sandbox.apply), then runs the cells in order, going on after a
-cell that raises (as nbgrader's autograde does), and writes one JSON line per event to the
-pipe the grader gave it:
+cell that raises (as nbgrader's autograde does), and appends one JSON line per event to the
+events file the grader gave it (a file, not a pipe, so that Windows works the same):
 
     {"event": "cell", "index": i}                 about to run code cell i
     {"event": "error", "index": i, "error": "..."} cell i raised
@@ -14,7 +14,7 @@ pipe the grader gave it:
 
 The grader enforces the per-cell and per-notebook time limits from these events and kills the
 kernel's processes when one runs out. Nothing the kernel sends is executed or unpickled: a
-student who writes to the pipe can at most send their own values, which the grader checks.
+student who writes to the events file can at most send their own values, which the grader checks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import selectors
 import shutil
 import subprocess
 import sys
@@ -35,9 +34,10 @@ from pathlib import Path
 from cramplab.course.grading import sandbox
 
 MAX_LINE = 6_000_000
+POLL_S = 0.05  # how often the grader looks for the kernel's new events
 
 
-RUNNING: dict[int, tuple[str, int | None]] = {}  # kernel pid -> (token, uid), for stop_all
+RUNNING: dict[int, tuple] = {}  # kernel pid -> (token, uid, Popen), for stop_all
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -45,8 +45,8 @@ def stop_all() -> None:
     """Stop every kernel this process started (an interrupted grading run)."""
     with _RUNNING_LOCK:
         running = dict(RUNNING)
-    for pid, (token, uid) in running.items():
-        sandbox.stop_run(pid, token, uid)
+    for token, uid, process in running.values():
+        sandbox.stop_run(process, token, uid)
 
 
 @dataclass
@@ -76,7 +76,9 @@ def run(
     }
     job_file = Path(tempfile.mkdtemp(prefix="cramplab-grade-job-")) / "job.json"
     job_file.write_text(json.dumps(job))
-    read_end, write_end = os.pipe()
+    events_file = job_file.parent / "events.jsonl"
+    events_file.touch()
+    stderr_file = job_file.parent / "stderr.txt"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -96,27 +98,39 @@ def run(
             "PYTHONHASHSEED": "0",
         }
     )
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cramplab.course.grading.kernel", str(job_file), str(write_end)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        pass_fds=(write_end,),
-        start_new_session=True,
-        env=env,
-        cwd=plan.workdir,
+    if plan.uid is not None:  # the kernel opens both before it gives up root
+        os.chown(job_file.parent, plan.uid, plan.uid)
+    # Its own session (POSIX) or process group (Windows): stopped as a whole, by pid.
+    own_group = (
+        {"start_new_session": True}
+        if os.name == "posix"
+        else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     )
-    os.close(write_end)
+    start = time.monotonic()
+    with open(stderr_file, "wb") as stderr_handle:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cramplab.course.grading.kernel",
+                str(job_file),
+                str(events_file),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr_handle,
+            env=env,
+            cwd=plan.workdir,
+            **own_group,
+        )
     with _RUNNING_LOCK:
-        RUNNING[process.pid] = (token, plan.uid)
+        RUNNING[process.pid] = (token, plan.uid, process)
     result = RunResult()
     limits = plan.limits
     notebook_deadline = start + limits.notebook_s + 30  # + the libraries' loading time
     cell_deadline, current = None, None
     buffer = b""
-    selector = selectors.DefaultSelector()
-    selector.register(read_end, selectors.EVENT_READ)
+    reader = open(events_file, "rb")
     try:
         while True:
             now = time.monotonic()
@@ -126,13 +140,15 @@ def run(
                 limit = limits.notebook_s if which == "notebook" else limits.cell_s
                 result.stopped = f"timed out ({which}, limit {limit:g} s)"
                 break
-            if not selector.select(timeout=min(0.5, deadline - now)):
-                if process.poll() is not None:  # gone; a process it forked may hold the pipe
-                    break
-                continue
-            chunk = os.read(read_end, 65536)
+            chunk = reader.read(MAX_LINE)
             if not chunk:
-                break
+                if process.poll() is not None:
+                    chunk = reader.read(MAX_LINE)  # what it wrote just before it ended
+                    if not chunk:
+                        break
+                else:
+                    time.sleep(POLL_S)
+                    continue
             buffer += chunk
             if len(buffer) > MAX_LINE and b"\n" not in buffer:
                 result.stopped = "error (the kernel sent an answer too large to read)"
@@ -157,20 +173,22 @@ def run(
                     result.not_contained = [str(x) for x in event.get("missing", [])]
                 elif kind == "done":
                     result.finished = True
+            if result.finished:
+                break
     finally:
-        selector.close()
-        os.close(read_end)
-        sandbox.stop_run(process.pid, token, plan.uid)
+        reader.close()
+        sandbox.stop_run(process, token, plan.uid)
         with _RUNNING_LOCK:
             RUNNING.pop(process.pid, None)
         try:
-            _, stderr = process.communicate(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            stderr = b""
+            pass
+        stderr = _tail(stderr_file)
         shutil.rmtree(job_file.parent, ignore_errors=True)
     if not result.finished and not result.stopped:
         code = process.returncode
-        tail = stderr.decode(errors="replace").strip().splitlines()[-1:] if stderr else []
+        tail = stderr.decode(errors="replace").strip().splitlines()[-1:]
         why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         if code == -9 and tail == []:
             why = "killed (memory or process limit)"
@@ -179,12 +197,21 @@ def run(
     return result
 
 
+def _tail(path: Path, size: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, path.stat().st_size - size))
+            return handle.read()
+    except OSError:
+        return b""
+
+
 # --- the kernel's side ----------------------------------------------------------------------------
 
 
-def _main(job_file: str, fd: str) -> int:
+def _main(job_file: str, events_file: str) -> int:
     job = json.loads(Path(job_file).read_text())
-    events = os.fdopen(int(fd), "w", buffering=1)
+    events = open(events_file, "a", buffering=1, encoding="utf-8")
 
     def send(**event) -> None:
         events.write(json.dumps(event) + "\n")
@@ -193,7 +220,7 @@ def _main(job_file: str, fd: str) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+    import matplotlib.pyplot
     import pandas  # noqa: F401
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -216,7 +243,9 @@ def _main(job_file: str, fd: str) -> int:
             try:
                 payload = answers.dumps(present)
             except Exception as error:  # a value that breaks encoding is the student's
-                payload = json.dumps({names[0]: {answers.TAG: "unsupported", "type": str(error)[:80]}})
+                payload = json.dumps(
+                    {names[0]: {answers.TAG: "unsupported", "type": str(error)[:80]}}
+                )
             send(event="answers", keys=[key], values=payload)
 
     cells = job["cells"]

@@ -85,13 +85,15 @@ def user_namespaces_possible() -> bool:
 
 def describe() -> str:
     """What the grader can contain on this machine, as the user running it."""
-    base = "temporary copy, time limits per cell and notebook, memory, process and file-size limits"
+    base = (
+        "temporary copy, time limits per cell and notebook, memory, process and file-size limits"
+    )
     if not sys.platform.startswith("linux"):
         return (
             f"{base}; NOT contained here ({sys.platform}): network, the submissions folder and "
             "your own files are reachable by a submission (grade on Linux for that)"
         )
-    if os.geteuid() == 0:
+    if is_root():
         return (
             f"{base}; as root: a uid of its own per kernel, no network (network namespace), "
             "submissions, gradebook, /tmp and other kernels hidden, the clone read-only "
@@ -119,7 +121,11 @@ def _own_processes() -> int:
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                count += len(os.listdir(f"/proc/{entry.name}/task")) if entry.stat().st_uid == uid else 0
+                count += (
+                    len(os.listdir(f"/proc/{entry.name}/task"))
+                    if entry.stat().st_uid == uid
+                    else 0
+                )
             except OSError:
                 pass
     return count
@@ -147,15 +153,22 @@ def _expose(libc, folder: str) -> None:
     os.close(handle)
 
 
+def is_root() -> bool:
+    return getattr(os, "geteuid", lambda: -1)() == 0
+
+
 def apply(plan: Plan) -> list[str]:
     """Contain the calling process (the kernel, before student code); returns what failed."""
+    missing: list[str] = []
+    if os.name != "posix":
+        os.chdir(plan.workdir)
+        return ["memory, process and file-size limits, network, files (not on Windows)"]
     import resource
 
-    missing: list[str] = []
     limits = plan.limits
     if sys.platform.startswith("linux"):
         libc = _libc()
-        root = os.geteuid() == 0
+        root = is_root()
         flags = CLONE_NEWNS | CLONE_NEWNET | (0 if root else CLONE_NEWUSER)
         namespaces = root or user_namespaces_possible()
         if namespaces:
@@ -171,10 +184,19 @@ def apply(plan: Plan) -> list[str]:
                 for folder in plan.read_only:
                     if os.path.isdir(folder):
                         _mount(libc, folder, folder, None, MS_BIND | MS_REC)
-                        _mount(libc, None, folder, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+                        _mount(
+                            libc, None, folder, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+                        )
                 for folder in [*plan.hidden, "/tmp", "/dev/shm", "/var/tmp"]:
                     if os.path.isdir(folder):
-                        _mount(libc, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+                        _mount(
+                            libc,
+                            "tmpfs",
+                            folder,
+                            "tmpfs",
+                            MS_NOSUID | MS_NODEV,
+                            "size=64m,mode=1777",
+                        )
                 if root and plan.uid is not None:
                     _expose(libc, sys.base_prefix)
                 os.makedirs("/tmp/work", exist_ok=True)
@@ -182,7 +204,9 @@ def apply(plan: Plan) -> list[str]:
                 os.close(work)
                 for folder in plan.hidden:  # empty and read-only
                     if os.path.isdir(folder):
-                        _mount(libc, None, folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+                        _mount(
+                            libc, None, folder, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+                        )
                 os.chdir("/tmp/work")
             except OSError as error:
                 missing.append(f"namespaces ({error})")
@@ -196,7 +220,7 @@ def apply(plan: Plan) -> list[str]:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
     cpu = int(limits.notebook_s) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    if plan.uid is not None and os.geteuid() == 0:
+    if plan.uid is not None and is_root():
         nproc = limits.processes
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         os.setgroups([])
@@ -230,10 +254,13 @@ def _processes_of_run(token: str, uid: int | None) -> list[int]:
     return [pid for pid in found if pid != os.getpid()]
 
 
-def stop_run(pid: int, token: str, uid: int | None) -> None:
-    """Kill the kernel (pid, its session) and every process of this run, by pid, until none."""
+def stop_run(process, token: str, uid: int | None) -> None:
+    """Kill the kernel (its session) and every process of this run, by pid, until none."""
+    if os.name != "posix":
+        process.kill()  # Windows: the kernel only (no sessions; see describe())
+        return
     try:
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     if not sys.platform.startswith("linux"):

@@ -122,7 +122,9 @@ def read_submission(path: Path, exercises: dict[str, list[Exercise]]) -> Submitt
             submitted.problem = "not a notebook (JSON without cells)"
         return _guess_notebook(submitted, exercises)
     if notebook.get("nbformat", 4) < 4:
-        submitted.problem = f"not a notebook this course reads (nbformat {notebook.get('nbformat')})"
+        submitted.problem = (
+            f"not a notebook this course reads (nbformat {notebook.get('nbformat')})"
+        )
         return _guess_notebook(submitted, exercises)
     cells = []
     for cell in notebook["cells"]:
@@ -164,7 +166,9 @@ def _guess_notebook(submitted: Submitted, exercises: dict[str, list[Exercise]]) 
 
 def _files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.rglob("*") if p.is_file() and not any(IGNORED.match(part) for part in p.relative_to(folder).parts)
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(IGNORED.match(part) for part in p.relative_to(folder).parts)
     )
 
 
@@ -177,8 +181,12 @@ def discover(folder: Path, exercises: dict[str, list[Exercise]], unpack_to: Path
     for path in _files(folder):
         if zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
             inner = unpack(path, unpack_to / f"{path.stem}-{len(students)}")
-            for student in discover(inner, exercises, unpack_to / f"{path.stem}-{len(students)}-x"):
-                students.setdefault(student.name, Student(student.name)).files.extend(student.files)
+            for student in discover(
+                inner, exercises, unpack_to / f"{path.stem}-{len(students)}-x"
+            ):
+                students.setdefault(student.name, Student(student.name)).files.extend(
+                    student.files
+                )
             continue
         relative = path.relative_to(folder)
         owner = relative.parts[0] if len(relative.parts) > 1 else path.stem
