@@ -377,3 +377,24 @@ def test_every_course_exercise_has_a_capture_point_in_the_student_edition():
 def test_rows_are_written_whole(tmp_path):
     gradebook.write_row(tmp_path, {"row_version": 1, "student": "x", "results": {}, "notes": []})
     assert list((tmp_path / "rows").iterdir()) == [tmp_path / "rows" / "x.json"]
+
+
+def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
+    """After h24a each exercise has its own answer_N_M: read once the notebook has run, and
+    an error in the cell that assigns it makes the exercise an error."""
+    from cramplab import checks
+    from cramplab.course.grading.exercises import Exercise, answer_cell
+
+    def own_check(answer_9_1):
+        return None
+
+    own_check.answer_names = ("answer_9_1",)
+    monkeypatch.setattr(checks, "own_check", own_check, raising=False)
+    exercise = Exercise("09_x", "9.1", "own_check", (), ("answer_9_1",))
+    cells = [
+        {"source": "answer_9_1 = 1 / 0", "tags": []},
+        {"source": "checks.own_check()", "tags": []},
+    ]
+    assert capture_points(cells, [exercise]) == {2: [["9.1", ["answer_9_1"]]]}
+    assert answer_cell(cells, exercise, 2) == 0
+    assert answer_cell([{"source": "answer_9_1 == 2", "tags": []}], exercise, 1) is None

@@ -33,6 +33,7 @@ from cramplab.course.grading.exercises import (
     NOT_ANSWERED,
     TIMED_OUT,
     Exercise,
+    answer_cell,
     capture_points,
     course_exercises,
     verdict,
@@ -116,10 +117,10 @@ class Grader:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
             self._free(slot)
-        answer_cell = {key: index - 1 for index, entries in captures.items() for key, _ in entries}
+        read_at = {key: index for index, entries in captures.items() for key, _ in entries}
         for exercise in exercises:
             payload = run.answers.get(exercise.key)
-            failed = run.errors.get(answer_cell.get(exercise.key, -1))
+            failed = run.errors.get(answer_cell(submitted.cells, exercise, read_at[exercise.key]))
             if payload is not None and failed:
                 results[exercise.key] = {
                     "result": ERROR,

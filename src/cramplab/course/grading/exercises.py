@@ -4,9 +4,10 @@ An exercise is a self-check cell of the instructor edition (``checks.NAME(answer
 under an "### Exercise N.M" heading. Today every exercise stores its answer in the same
 variable, ``answer``, so the kernel captures ``answer`` just before the submission's own
 self-check cell for that exercise runs (or after its N-th answer cell if the student deleted
-the self-check). When each exercise gets its own ``answer_N_M`` and the check functions carry
-``exercise_number`` and ``answer_names`` (with ``cramplab.checks.core.verdict``), only this
-module changes: capture points become "the end of the notebook".
+the self-check). When each exercise has its own ``answer_N_M`` and the check functions carry
+``exercise_number`` and ``answer_names`` (with ``cramplab.checks.core.verdict``), this module
+reads them instead: those answers are captured at the end of the notebook, numbered by the
+check, and judged by ``verdict``. Nothing else in the grader knows either convention.
 
 ``verdict`` runs in the grader's own process on values decoded from data (answers.py):
 nothing the student's kernel did can change what the check decides.
@@ -35,6 +36,13 @@ RESULT = {
     "broken": "not quite",
     "unanswered": "not answered",
 }
+# ... and for cramplab.checks.core.verdict's kinds (after h24a).
+VERDICT = {
+    "correct": "correct",
+    "not_quite": "not quite",
+    "wrong_type": "not quite",
+    "not_answered": "not answered",
+}
 CORRECT, NOT_QUITE, NOT_ANSWERED, ERROR, TIMED_OUT = (
     "correct",
     "not quite",
@@ -52,6 +60,7 @@ class Exercise:
     check_name: str  # the function in cramplab.checks
     extra_args: tuple  # literal arguments after the answer in the self-check cell
     answer_names: tuple[str, ...]  # the variables the kernel must send back
+    keywords: tuple = ()  # literal keyword arguments of the self-check cell: (name, value)
 
     @property
     def key(self) -> str:
@@ -62,8 +71,17 @@ class Exercise:
         return getattr(checks, self.check_name)
 
 
-def _self_check_call(source: str) -> tuple[str, tuple] | None:
-    """(check name, literal extra args) of a `checks.NAME(answer, ...)` cell, else None."""
+def _literal(node: ast.AST) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return None
+
+
+def _self_check_call(source: str) -> tuple[str, tuple, tuple] | None:
+    """(check name, literal extra args, literal keyword args) of the cell's `checks.NAME(...)`
+    call, else None. A first argument naming an answer variable (`answer`, `answer_3_1`) is the
+    answer itself, not an extra argument."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -75,12 +93,18 @@ def _self_check_call(source: str) -> tuple[str, tuple] | None:
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == "checks"
         ):
-            try:
-                extra = tuple(ast.literal_eval(arg) for arg in node.args[1:])
-            except ValueError:
-                extra = ()
-            return node.func.attr, extra
+            args = list(node.args)
+            if args and isinstance(args[0], ast.Name) and args[0].id.startswith("answer"):
+                args = args[1:]
+            extra = tuple(_literal(arg) for arg in args)
+            keywords = tuple((k.arg, _literal(k.value)) for k in node.keywords if k.arg)
+            return node.func.attr, extra, keywords
     return None
+
+
+def _own_names(check) -> bool:
+    """True when the check's answers have names of their own (answer_3_1: after h24a)."""
+    return any(name != "answer" for name in getattr(check, "answer_names", ("answer",)))
 
 
 def notebook_exercises(path: Path) -> list[Exercise]:
@@ -93,13 +117,15 @@ def notebook_exercises(path: Path) -> list[Exercise]:
             number = match.group(1) if match else number
         elif SELF_CHECK in tags(cell):
             call = _self_check_call(cell.source)
-            if call and number and hasattr(checks, call[0]):
-                name, extra = call
+            if call and hasattr(checks, call[0]):
+                name, extra, keywords = call
                 check = getattr(checks, name)
                 names = tuple(
                     getattr(check, "answer_names", (getattr(check, "answer_name", "answer"),))
                 )
-                found.append(Exercise(path.stem, number, name, extra, names))
+                own_number = getattr(check, "exercise_number", "") or number
+                if own_number:
+                    found.append(Exercise(path.stem, own_number, name, extra, names, keywords))
     return found
 
 
@@ -112,15 +138,16 @@ def capture_points(cells: list[dict], exercises: list[Exercise]) -> dict[int, li
     """Where the kernel sends answers: code cell index -> [[exercise key, names], ...].
 
     The kernel sends them just BEFORE running that cell; index len(cells) means at the end.
-    Today's convention (one shared `answer`): before the submission's own self-check cell of
-    each exercise, else after its N-th answer cell, else at the end (then it is whatever
-    `answer` holds last, which a check rarely accepts).
+    An exercise whose answers have names of their own is read at the end. Today's convention
+    (one shared `answer`): before the submission's own self-check cell of each exercise, else
+    after its N-th answer cell, else at the end (then it is whatever `answer` holds last,
+    which a check rarely accepts).
     """
     points: dict[int, list[list]] = {}
     answer_cells = [i for i, cell in enumerate(cells) if ANSWER_TAGS & set(cell.get("tags", ()))]
     for position, exercise in enumerate(exercises):
-        where = None
-        for i, cell in enumerate(cells):
+        where = len(cells) if _own_names(exercise.check) else None
+        for i, cell in enumerate(cells if where is None else ()):
             call = _self_check_call(cell["source"])
             if call and call[0] == exercise.check_name:
                 where = i
@@ -133,12 +160,29 @@ def capture_points(cells: list[dict], exercises: list[Exercise]) -> dict[int, li
     return points
 
 
+def answer_cell(cells: list[dict], exercise: Exercise, captured_before: int) -> int | None:
+    """The code cell that last assigned the exercise's answer before it was read, if any
+    (an error there makes the exercise an "error", not a wrong answer)."""
+    assigns = re.compile(
+        rf"^({'|'.join(map(re.escape, exercise.answer_names))})\s*(:[^=]*)?=(?!=)", flags=re.M
+    )
+    for index in range(min(captured_before, len(cells)) - 1, -1, -1):
+        if assigns.search(cells[index]["source"]):
+            return index
+    return None
+
+
 def verdict(exercise: Exercise, values: dict[str, Any]) -> tuple[str, str]:
     """(gradebook result, the self-check's message) for the student's answer values."""
-    from cramplab.checks.core import NO_SUCH_NAME
+    from cramplab.checks import core
 
-    if exercise.answer_names[0] not in values:
-        return NOT_ANSWERED, NO_SUCH_NAME.format(name=exercise.answer_names[0])
-    answers = [values.get(name) for name in exercise.answer_names]
-    outcome = exercise.check.outcome(*answers, *exercise.extra_args)
+    missing = [name for name in exercise.answer_names if name not in values]
+    if missing:
+        return NOT_ANSWERED, core.NO_SUCH_NAME.format(name=missing[0])
+    answers = [values[name] for name in exercise.answer_names]
+    keywords = dict(exercise.keywords)
+    if hasattr(core, "verdict"):  # after h24a: the checks' own non-printing verdict
+        kind, message = core.verdict(exercise.check, *answers, *exercise.extra_args, **keywords)
+        return VERDICT.get(kind, NOT_QUITE), message
+    outcome = exercise.check.outcome(*answers, *exercise.extra_args, **keywords)
     return RESULT.get(outcome.kind, NOT_QUITE), outcome.message
