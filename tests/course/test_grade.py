@@ -383,7 +383,7 @@ def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
     """After h24a each exercise has its own answer_N_M: read once the notebook has run, and
     an error in the cell that assigns it makes the exercise an error."""
     from cramplab import checks
-    from cramplab.course.grading.exercises import Exercise, answer_cell
+    from cramplab.course.grading.exercises import Exercise, answer_cells
 
     def own_check(answer_9_1):
         return None
@@ -396,5 +396,5 @@ def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
         {"source": "checks.own_check()", "tags": []},
     ]
     assert capture_points(cells, [exercise]) == {2: [["9.1", ["answer_9_1"]]]}
-    assert answer_cell(cells, exercise, 2) == 0
-    assert answer_cell([{"source": "answer_9_1 == 2", "tags": []}], exercise, 1) is None
+    assert answer_cells(cells, exercise, 2, 0) == {0}
+    assert answer_cells([{"source": "answer_9_1 == 2", "tags": []}], exercise, 1, 0) == set()

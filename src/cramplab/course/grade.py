@@ -33,7 +33,7 @@ from cramplab.course.grading.exercises import (
     NOT_ANSWERED,
     TIMED_OUT,
     Exercise,
-    answer_cell,
+    answer_cells,
     capture_points,
     course_exercises,
     verdict,
@@ -118,9 +118,13 @@ class Grader:
             shutil.rmtree(workdir, ignore_errors=True)
             self._free(slot)
         read_at = {key: index for index, entries in captures.items() for key, _ in entries}
+        since = 0
         for exercise in exercises:
             payload = run.answers.get(exercise.key)
-            failed = run.errors.get(answer_cell(submitted.cells, exercise, read_at[exercise.key]))
+            where = read_at[exercise.key]
+            raised = sorted(answer_cells(submitted.cells, exercise, where, since))
+            failed = next((run.errors[i] for i in raised if i in run.errors), None)
+            since = where if where < len(submitted.cells) else since
             if payload is not None and failed:
                 results[exercise.key] = {
                     "result": ERROR,

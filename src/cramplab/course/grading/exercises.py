@@ -160,16 +160,21 @@ def capture_points(cells: list[dict], exercises: list[Exercise]) -> dict[int, li
     return points
 
 
-def answer_cell(cells: list[dict], exercise: Exercise, captured_before: int) -> int | None:
-    """The code cell that last assigned the exercise's answer before it was read, if any
-    (an error there makes the exercise an "error", not a wrong answer)."""
+def answer_cells(cells: list[dict], exercise: Exercise, read_at: int, since: int) -> set[int]:
+    """The code cells whose error makes the exercise an "error" rather than a wrong answer:
+    the cell that last assigned its answer before it was read and, when it was read before
+    a self-check cell (one shared `answer`), every cell since the previous exercise was read."""
     assigns = re.compile(
         rf"^({'|'.join(map(re.escape, exercise.answer_names))})\s*(:[^=]*)?=(?!=)", flags=re.M
     )
-    for index in range(min(captured_before, len(cells)) - 1, -1, -1):
+    found = set()
+    if read_at < len(cells):  # not the self-check cells in between: only the student's work
+        found = {i for i in range(since, read_at) if _self_check_call(cells[i]["source"]) is None}
+    for index in range(min(read_at, len(cells)) - 1, -1, -1):
         if assigns.search(cells[index]["source"]):
-            return index
-    return None
+            found.add(index)
+            break
+    return found
 
 
 def verdict(exercise: Exercise, values: dict[str, Any]) -> tuple[str, str]:
