@@ -42,6 +42,7 @@ from cramplab.course.grading.submissions import Student, Submitted, discover
 from cramplab.paths import CloneRequired, find_clone
 
 WORK_PREFIX = "cramplab-grade-"
+CLONE_PURPOSE = "grades against the notebooks of"
 
 
 def course_version(root: Path) -> str:
@@ -189,7 +190,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def grade(args: argparse.Namespace, log=print) -> dict[str, Path]:
-    clone = find_clone(command="make grade", purpose="grades against the notebooks of")
+    clone = find_clone(command="make grade", purpose=CLONE_PURPOSE)
     every = course_exercises(sorted(clone.notebooks.glob("[0-9][0-9]_*.ipynb")))
     wanted = [w.strip() for w in args.notebooks.split(",") if w.strip()]
     if wanted:
@@ -271,12 +272,14 @@ def grade(args: argparse.Namespace, log=print) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    try:
-        grade(args)
+    try:  # first, so that outside a clone the one line says so (not argparse's usage)
+        find_clone(command="make grade", purpose=CLONE_PURPOSE)
     except CloneRequired as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    args = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        grade(args)
     except KeyboardInterrupt:
         print(
             "interrupted: every finished student's row is kept; run the same command again to go on",
