@@ -398,3 +398,28 @@ def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
     assert capture_points(cells, [exercise]) == {2: [["9.1", ["answer_9_1"]]]}
     assert answer_cells(cells, exercise, 2, 0) == {0}
     assert answer_cells([{"source": "answer_9_1 == 2", "tags": []}], exercise, 1, 0) == set()
+
+
+def test_an_lms_zip_gives_one_student_per_canvas_file_and_moodle_folder(tmp_path):
+    import zipfile
+
+    from cramplab.course.grading.submissions import discover
+
+    every = course_exercises(sorted(CLONE.notebooks.glob("[0-9][0-9]_*.ipynb")))
+    notebook = json.dumps(student_edition())
+    archive = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(f"smithjohn_12345_67890_{NOTEBOOK}.ipynb", notebook)
+        zipped.writestr("doejane_late_222_333_homework.ipynb", notebook)
+        zipped.writestr("Ann Lee_4567_assignsubmission_file_/anything.ipynb", notebook)
+        zipped.writestr("Ann Lee_4567_assignsubmission_file_/notes.pdf", b"%PDF-1.4")
+        zipped.writestr("../escape.ipynb", notebook)
+    students = discover(archive, every, tmp_path / "unpacked")
+    assert [s.name for s in students] == ["Ann Lee", "doejane", "smithjohn"]
+    assert not (tmp_path / "escape.ipynb").exists()
+    ann = students[0]
+    assert sorted(f.problem for f in ann.files) == [
+        "",
+        "not a notebook (a PDF file with a notebook's name)",
+    ]
+    assert all(f.notebook == NOTEBOOK for s in students for f in s.files if not f.problem)
