@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH := 0
 EDITION ?= student
 
 .DEFAULT_GOAL := help
-.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean \
+.PHONY: help figures handout site solutions test lint lab notebooks student bench lock format clean grade \
         hub-proxy hub-link
 
 help:  ## List the targets
@@ -111,6 +111,10 @@ student: $(STAMP)  ## Regenerate student/, the student edition (run after editin
 
 bench: $(STAMP) $(PROXY_STAMP)  ## Time the course (about 9 min) into build/bench/; RECORD=1: bench/results.json
 	@$(BIN)/python -m cramplab.course bench $(if $(filter 1,$(RECORD)),--record)
+
+grade: $(STAMP)  ## Grade a class: make grade SUBMISSIONS=folder-or-zip [OUT=dir NOTEBOOKS=01,03 FORCE=1]
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-or-lms.zip [OUT=dir] [NOTEBOOKS=01,03] [FORCE=1]" >&2; exit 2; }
+	@$(BIN)/python -m cramplab.course grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)") $(if $(filter 1,$(FORCE)),--force)
 
 hub-proxy: $(PROXY_STAMP)  ## Install JupyterHub's proxy (configurable-http-proxy, needs npm) for the hub test
 

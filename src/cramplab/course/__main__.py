@@ -23,6 +23,7 @@ COMMANDS = {
     "mermaid": "cramplab.course.mermaid",
     "hub-link": "cramplab.course.hub",
     "lab": "cramplab.course.lab",
+    "grade": "cramplab.course.grade",
 }
 
 

@@ -32,6 +32,9 @@ measured against the floor they cannot beat, measured in the same run on the sam
 * hub capacity: its own section, cramplab.course.hubbench (a class of 8, 16 and 32 students on
   a real JupyterHub, and the sizing table derived from it), printed last and written to
   bench/hub.json. `--hub-only` runs it alone; `--skip-hub` leaves it out.
+* grading: its own section too, cramplab.course.gradebench (30 students x the whole course
+  graded by `make grade`, against 2x running the notebooks once per submission), written to
+  bench/grade.json. `--grade-only` runs it alone, `--skip-grade` leaves it out.
 
 Other work shares the two cores, so every figure is the median of --repeats runs, with min
 and max to show the noise. Nothing here is a test: a missed target prints MISS, and the exit
@@ -810,6 +813,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--hub-only", action="store_true", help="only the hub capacity section (hubbench)"
     )
     parser.add_argument("--skip-hub", action="store_true", help="leave the hub section out")
+    parser.add_argument(
+        "--grade-only", action="store_true", help="only the grading section (gradebench)"
+    )
+    parser.add_argument("--skip-grade", action="store_true", help="leave the grading section out")
+    parser.add_argument(
+        "--students", type=int, default=30, help="class size of the grading section (default 30)"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -846,6 +856,10 @@ def main(argv: list[str] | None = None) -> int:
         from cramplab.course import hubbench
 
         return hubbench.report(clone, record=args.record)
+    if args.grade_only:
+        from cramplab.course import gradebench
+
+        return gradebench.report(clone, record=args.record, students=args.students)
     started = time.perf_counter()
     target = results_path(clone, args.record)
     runs = "one run" if args.repeats == 1 else f"{args.repeats} runs"
@@ -896,6 +910,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         hubbench.report(clone, record=args.record)
+    if not (args.skip_notebooks or args.skip_grade):
+        from cramplab.course import gradebench
+
+        print()
+        gradebench.report(clone, record=args.record, students=args.students)
     return 0
 
 
