@@ -39,7 +39,9 @@ def split_from_imports(text: str) -> str:
 
     def split(match: re.Match) -> str:
         indent, names = match["indent"], match["names"]
-        parts = [n.strip() for n in names.replace("(", "").replace(")", "").split(",") if n.strip()]
+        parts = [
+            n.strip() for n in names.replace("(", "").replace(")", "").split(",") if n.strip()
+        ]
         moved = [p for p in parts if p.split(" as ")[0] in MOVED]
         if not moved:
             return match[0]
