@@ -168,5 +168,5 @@ if [ -x .venv/bin/ruff ]; then
   .venv/bin/ruff check --fix --select I,F401 --quiet src tools tests notebooks site deploy conftest.py || true
   .venv/bin/ruff format --quiet src tools tests notebooks site deploy conftest.py
 fi
-git add -A src tools tests
+git add -A
 say "done. Next: make .venv/.installed (installs tools/ editable), then make lint and make test"
