@@ -164,9 +164,13 @@ EOF
 fi
 
 # --- 7. tidy: imports re-sorted (cramplab_tools sorts after cramplab), formatting
-if [ -x .venv/bin/ruff ]; then
-  .venv/bin/ruff check --fix --select I,F401 --quiet src tools tests notebooks site deploy conftest.py || true
-  .venv/bin/ruff format --quiet src tools tests notebooks site deploy conftest.py
+RUFF=.venv/bin/ruff
+[ -x "$RUFF" ] || RUFF="$(command -v ruff || true)"
+if [ -n "$RUFF" ]; then
+  "$RUFF" check --fix --select I,F401 --quiet src tools tests notebooks site deploy conftest.py || true
+  "$RUFF" format --quiet src tools tests notebooks site deploy conftest.py
+else
+  say "warning: no ruff (.venv/bin/ruff or on PATH): run make format after make .venv/.installed"
 fi
 git add -A
 say "done. Next: make .venv/.installed (installs tools/ editable), then make lint and make test"
