@@ -8,6 +8,7 @@ course tooling (tools/MOVE_PLAN.md moves that out of the package).
 from __future__ import annotations
 
 import doctest
+import functools
 import importlib
 import inspect
 import json
@@ -18,6 +19,8 @@ import pytest
 from repo import CLONE
 
 import cramplab
+import cramplab.data
+from cramplab.data import load
 
 TOOLING = ("cramplab.course", "cramplab.usda", "cramplab.atomic")
 # Modules whose every public function has an example (the rule for all, once they are done).
@@ -76,8 +79,17 @@ def called_by_notebooks() -> dict[str, set[str]]:
     return called
 
 
+@functools.cache
+def course_data():
+    return load()  # the real one, imported before any patch
+
+
 @pytest.mark.parametrize("name", lesson_modules())
-def test_the_examples_in_the_docstrings_run(name):
+def test_the_examples_in_the_docstrings_run(name, monkeypatch):
+    # The examples start from `cramplab.load()`, as a student would; the shipped data is read
+    # once for all of them (the examples only read it).
+    monkeypatch.setattr(cramplab.data, "load", lambda data_dir=None: (
+        course_data() if data_dir is None else load(data_dir)))  # fmt: skip
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
