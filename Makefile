@@ -121,9 +121,18 @@ hub-proxy: $(PROXY_STAMP)  ## Install JupyterHub's proxy (configurable-http-prox
 hub-link: $(STAMP)  ## Print the link that gives students the course on a hub: make hub-link HUB=https://...
 	@$(BIN)/python -m cramplab.course hub-link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
 
+# Every extra, so that the lock pins all of them (a test checks the list against pyproject.toml).
+# Versions already in requirements.lock are kept unless a changed requirement needs another:
+# uv reads the output file's pins as preferences (add --upgrade to move everything up).
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or in .venv)
-	@$(BIN)/python -m uv pip compile pyproject.toml --extra dev --extra hub --python-version 3.11 \
+	@$(BIN)/python -m uv pip compile pyproject.toml \
+	  --extra lab --extra course --extra test --extra site --extra browser --extra lint \
+	  --extra build --extra dev --extra hub --python-version 3.11 \
 	  --universal --fork-strategy fewest --generate-hashes --annotation-style line --quiet -o requirements.lock
+	@# The same pins without hashes, for `pip install -c constraints.txt ".[lab]"` (README: a
+	@# JupyterHub): pip refuses a constraint file with hashes for a package built from a folder.
+	@{ echo '# The pins of requirements.lock without their hashes (written by make lock; do not edit).'; \
+	   sed -e '/^ /d' -e '/^#/d' -e 's/ \\$$//' requirements.lock; } > constraints.txt
 
 clean:  ## Remove the venv and build leftovers (figures, data and both editions stay)
 	rm -rf $(VENV) build src/*.egg-info

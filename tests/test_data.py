@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from repo import CLONE
+from repo import CLONE, snapshot
 
 import cramplab
 from cramplab import data_rules
@@ -1348,10 +1348,11 @@ def test_validate_command_prints_the_error_and_fails(tmp_path, capsys):
     assert command.stderr.startswith(f"error: {folder / 'food_nutrients.csv'}, row 5, ")
 
 
-def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_path):
+def test_load_refuses_an_interrupted_rebuild_and_the_rebuilds_recover_finishes_it(tmp_path):
     """A rebuild killed after its commit marker left foods.csv new and food_nutrients.csv old:
-    the next load installs the rest before it reads anything."""
-    from cramplab import atomic
+    load reads only, so it refuses the folder (naming the command) and writes nothing; the
+    rebuild's own `recover` installs the committed rest and drops the uncommitted folder."""
+    from cramplab import atomic, usda
 
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
@@ -1364,6 +1365,11 @@ def test_interrupted_rebuild_is_finished_or_dropped_when_the_data_is_loaded(tmp_
     uncommitted = atomic.Staging(folder)
     (uncommitted.path / "foods.csv").write_text("half-written", encoding="utf-8")
     uncommitted.release()
+    before = snapshot(folder)
+    with pytest.raises(DataError, match=r"python -m cramplab.usda recover --data "):
+        load(folder)
+    assert snapshot(folder) == before
+    assert len(usda.recover(folder)) == 2
     data = load(folder)
     amount = data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"]
     assert amount["spinach_raw", "magnesium"] == 80

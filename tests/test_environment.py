@@ -10,13 +10,6 @@ import tomllib
 import pytest
 from repo import CLONE
 
-SITE_AND_BROWSER = (
-    "sphinx",
-    "myst-nb",
-    "sphinx-book-theme",
-    "sphinxcontrib-mermaid",
-    "playwright",
-)
 # The hub extra (deploy/, the hub test): what only the hub process or the test needs stays out
 # of environment.yml; the students' image gets JupyterHub's single-user server and nbgitpuller
 # from PyPI, in environment.yml's pip section (deploy/kubernetes builds it with repo2docker).
@@ -56,11 +49,24 @@ def pip_pins() -> dict[str, str]:
     }
 
 
-def direct_dependencies() -> list[str]:
+def requirement_names(requirements: list[str]) -> list[str]:
+    """Package names of requirement strings, leaving out cramplab's own extras (dev's list)."""
+    names = [re.split(r"[<>=\[ ;]", r)[0].lower() for r in requirements]
+    return [name for name in names if name != "cramplab"]
+
+
+def extras() -> dict[str, list[str]]:
     project = tomllib.loads((CLONE.root / "pyproject.toml").read_text())["project"]
-    extras = project["optional-dependencies"]
-    names = project["dependencies"] + extras["dev"] + extras["hub"]
-    return [re.split(r"[<>=\[ ;]", name)[0].lower() for name in names]
+    return project["optional-dependencies"]
+
+
+def direct_dependencies() -> list[str]:
+    """The runtime requirements and every extra's: what requirements.lock must pin."""
+    project = tomllib.loads((CLONE.root / "pyproject.toml").read_text())["project"]
+    names = requirement_names(project["dependencies"])
+    for requirements in extras().values():
+        names += [n for n in requirement_names(requirements) if n not in names]
+    return names
 
 
 def test_every_locked_line_is_an_exact_pin():
@@ -84,7 +90,15 @@ def test_environment_yml_pins_the_locked_versions():
     # conda users need neither pinned (conda's Python brings its own setuptools). The site
     # builder and Playwright serve `make site` and the browser tests, which run in the
     # Makefile's venv; Binder and conda users read and run notebooks, so they are left out.
-    not_for_conda = {"uv", "setuptools", *SITE_AND_BROWSER, *HUB_ONLY, *STUDENT_IMAGE_FROM_PYPI}
+    # The course extra is the maintainers' tooling (running notebooks, bench): the Makefile's venv.
+    not_for_conda = {
+        *requirement_names(extras()["build"]),
+        *requirement_names(extras()["site"]),
+        *requirement_names(extras()["browser"]),
+        *requirement_names(extras()["course"]),
+        *HUB_ONLY,
+        *STUDENT_IMAGE_FROM_PYPI,
+    }
     expected = [name for name in direct_dependencies() if name not in not_for_conda]
     missing = [name for name in expected if name not in pins]
     assert not missing, f"environment.yml does not pin {missing}"
@@ -99,11 +113,18 @@ def test_environment_yml_gives_a_hub_image_the_locked_single_user_server_from_py
 
 
 def test_the_lock_is_made_with_every_extra():
-    """`make lock` resolves the dev and hub extras: every extra's packages are in the lock."""
+    """`make lock` resolves every extra: each extra's packages are in the lock."""
     makefile = (CLONE.root / "Makefile").read_text()
-    extras = tomllib.loads((CLONE.root / "pyproject.toml").read_text())["project"]
-    for extra in extras["optional-dependencies"]:
+    for extra in extras():
         assert f"--extra {extra}" in makefile, f"make lock leaves out the {extra!r} extra"
+
+
+def test_dev_is_every_extra_but_the_hubs():
+    """`make` installs the lock, whole; `pip install -e '.[dev]'` gets the same packages but the
+    hub's (which a class's own hub needs, not a maintainer)."""
+    (dev,) = extras()["dev"]
+    named = set(re.fullmatch(r"cramplab\[(.*)\]", dev).group(1).split(","))
+    assert named == set(extras()) - {"dev", "hub"}
 
 
 STUB_PYTHON = """#!/bin/sh
@@ -248,3 +269,16 @@ def test_a_python_too_old_or_missing_stops_with_one_line_before_anything_install
     assert setup.returncode != 0
     assert setup.stderr.splitlines()[0] == f"error: {error.format(python=python)}"
     assert not (clone / ".venv").exists()
+
+
+def test_constraints_txt_is_the_lock_without_hashes():
+    """README's JupyterHub recipe (`pip install -c constraints.txt ".[lab]"`) pins what the lock
+    pins: make lock writes both."""
+    lines = (CLONE.root / "constraints.txt").read_text().splitlines()
+    pinned = {
+        name.lower(): version
+        for name, version in (re.match(r"([A-Za-z0-9_.\-]+)==([^\s;]+)", ln).groups()
+                              for ln in lines if ln and not ln.startswith("#"))
+    }  # fmt: skip
+    assert pinned == locked_versions()
+    assert not any("--hash" in ln for ln in lines)

@@ -15,8 +15,11 @@ any Python 3.11, so both must install the package and run a lesson.
 
 from __future__ import annotations
 
+import email.parser
+import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from repo import CLONE, copy_clone
 
 from cramplab.data import CourseData, read_datapackage
@@ -81,6 +85,8 @@ def distribution_python() -> Path:
 def installed(request, tmp_path_factory):
     """(clone copy, wheel, fresh venv, environment) after Binder's install step ran, with
     this test run's Python or the distribution's."""
+    # The wheel is built offline with this environment's build backend (the build extra).
+    pytest.importorskip("setuptools", reason="no build backend (setuptools) to build the wheel")
     python = sys.executable if request.param == "default" else distribution_python()
     root = tmp_path_factory.mktemp("install")
     clone = copy_clone(root / "clone").root
@@ -184,3 +190,80 @@ def test_mermaid_unpacks_with_the_installed_python(installed, tmp_path):
     assert run_python(venv, env, work, script).strip() == (
         "['chunks/mermaid.esm.min/chunk-A.mjs', 'mermaid.esm.min.mjs']"
     )
+
+
+# --- what a student's install holds and pulls in (issue #25) ------------------------------
+
+# The course tooling: it runs from the clone, never from a student's install.
+TOOLING = ("cramplab/course/", "cramplab/usda.py", "cramplab/atomic.py")
+# Packages that serve tests, the website, browser tests, linting or building, never a lesson.
+NOT_FOR_STUDENTS = (
+    "pytest", "pytest-xdist", "nbval", "coverage", "frictionless", "pdfplumber", "sphinx",
+    "myst-nb", "sphinx-book-theme", "sphinxcontrib-mermaid", "playwright", "ruff", "uv",
+    "setuptools", "psutil",
+)  # fmt: skip
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_requirements(wheel: Path) -> list[Requirement]:
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        headers = email.parser.Parser().parsestr(archive.read(metadata).decode())
+    return [Requirement(line) for line in headers.get_all("Requires-Dist") or []]
+
+
+def runtime(requirements: list[Requirement], extras: tuple[str, ...] = ()) -> list[Requirement]:
+    """The requirements a plain `pip install` (or one with these extras) follows."""
+    environments = [{"extra": extra} for extra in ("", *extras)]
+    return [
+        r for r in requirements
+        if r.marker is None or any(r.marker.evaluate(env) for env in environments)
+    ]  # fmt: skip
+
+
+def closure(names: list[str]) -> set[str]:
+    """Every package those requirements pull in, read from the metadata of this test run's
+    environment (which holds all of requirements.lock): offline, at the locked versions."""
+    seen, todo = set(), [canonical(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in seen or name == "cramplab":
+            continue
+        seen.add(name)
+        for line in importlib.metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(canonical(requirement.name))
+    return seen
+
+
+def test_the_wheel_requires_what_the_lessons_import_and_nothing_for_tests_site_or_lint(
+    installed, request
+):
+    if "distribution" in request.node.callspec.id:
+        pytest.skip("the same wheel: checked once, with this run's Python")
+    _, wheel, *_ = installed
+    requirements = runtime(wheel_requirements(wheel))
+    names = sorted(canonical(r.name) for r in requirements)
+    assert names == ["matplotlib", "numpy", "pandas", "pillow", "scipy", "seaborn"]
+    pulled = closure(names)
+    assert not pulled & set(NOT_FOR_STUDENTS), sorted(pulled & set(NOT_FOR_STUDENTS))
+    with_lab = closure([r.name for r in runtime(wheel_requirements(wheel), ("lab",))])
+    assert "jupyterlab" in with_lab
+    assert not with_lab & {"pytest", "nbval", "coverage", "sphinx", "ruff", "playwright"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the course tooling is still in src/cramplab until tools/move.sh moves it to tools/",
+)
+def test_the_wheel_holds_no_course_tooling(installed, request):
+    if "distribution" in request.node.callspec.id:
+        pytest.skip("the same wheel: checked once, with this run's Python")
+    _, wheel, *_ = installed
+    names = zipfile.ZipFile(wheel).namelist()
+    tooling = [n for n in names if n.startswith(TOOLING)]
+    assert not tooling, f"course tooling in the wheel: {tooling}"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from repo import CLONE, snapshot
 
+from cramplab import usda
 from cramplab.data import DataError, load, number_text
 from cramplab.paths import sr28_dir
 from cramplab.usda import (
@@ -527,8 +528,8 @@ usda.rebuild(release, data)
 """
 
 
-def test_a_rebuild_killed_between_the_two_files_is_finished_by_the_next_load(
-    tmp_path, package_copy
+def test_a_rebuild_killed_between_the_two_files_is_refused_by_load_and_finished_by_recover(
+    tmp_path, package_copy, capsys
 ):
     release = write_release(tmp_path / "sr28", amounts={("spinach_raw", "magnesium"): "80"})
     killed = subprocess.run(
@@ -543,8 +544,19 @@ def test_a_rebuild_killed_between_the_two_files_is_finished_by_the_next_load(
     ]
     assert len(changed) == 1, "the kill fell between the two files"
     (staging,) = package_copy.glob(".staging-*")
-    data = load(package_copy)  # finishes the install before it reads
+    before = snapshot(package_copy)
+    with pytest.raises(DataError) as refused:  # a student's load reads, never repairs
+        load(package_copy)
+    assert str(refused.value) == (
+        f"{staging}: expected no SR28 rebuild left half-installed in the data folder, found a "
+        "rebuild's staging folder. Run `python -m cramplab.usda recover --data "
+        f"{package_copy}` to finish it"
+    )
+    assert snapshot(package_copy) == before, "load wrote nothing"
+    assert usda.main(["recover", "--data", str(package_copy)]) == 0
+    assert capsys.readouterr().out == f"recovered {staging}\n"
     assert not staging.exists()
+    data = load(package_copy)
     assert (
         data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"][
             "spinach_raw", "magnesium"
@@ -552,3 +564,11 @@ def test_a_rebuild_killed_between_the_two_files_is_finished_by_the_next_load(
         == 80
     )
     assert data.foods.at[0, "serving_desc"] == "1 serving", "foods.csv is the rebuilt one too"
+    assert usda.main(["recover", "--data", str(package_copy)]) == 0
+    assert "nothing to recover" in capsys.readouterr().out
+
+
+def test_load_looks_for_the_staging_folders_the_atomic_install_leaves():
+    from cramplab import atomic, data
+
+    assert data.REBUILD_STAGING_PREFIX == atomic.STAGING_PREFIX

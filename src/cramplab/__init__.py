@@ -9,7 +9,8 @@ a food is) -> data (load, validate; what each table means is in data_rules) -> a
 (amounts, rankings, coverage) -> claims, plan (verdicts, menus) -> plotting (style,
 save_figure). usda reads the SR28 release; notebooks,
 figures, handout, editions and bench run the course; checks holds the exercises' self-checks;
-atomic (used by data, usda and the course commands) replaces files and folders in one step.
+atomic (used by usda and the course commands) replaces files and folders in one step;
+load() never writes.
 """
 
 DISCLAIMER = (

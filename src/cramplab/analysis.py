@@ -44,7 +44,13 @@ LEVELS = ["excellent source", "good source", "neither"]
 
 
 def cramp_nutrients(data: CourseData) -> list[str]:
-    """The eight nutrients the guide ties to cramps (every nutrient that is not context)."""
+    """The eight nutrients the guide ties to cramps (every nutrient that is not context).
+
+    >>> import cramplab
+    >>> data = cramplab.load()
+    >>> cramp_nutrients(data)[:3]
+    ['magnesium', 'potassium', 'calcium']
+    """
     nutrients = data.nutrients
     return nutrients.loc[nutrients["kind"] != "context", "nutrient_id"].tolist()
 
@@ -55,6 +61,11 @@ def nutrient_matrix(data: CourseData) -> pd.DataFrame:
     The same table as food_nutrients.pivot(index="food_id", columns="nutrient_id"), in the
     order of foods.csv and nutrients.csv; built by placing each value at its row and column
     position, which is several times faster than pivot on all of SR28.
+
+    >>> import cramplab
+    >>> matrix = nutrient_matrix(cramplab.load())
+    >>> float(matrix.loc["banana", "potassium"])  # mg per 100 g
+    358.0
     """
     foods = pd.Index(data.foods["food_id"], name="food_id")
     nutrients = pd.Index(data.nutrients["nutrient_id"])
@@ -72,6 +83,10 @@ def serving_grams(data: CourseData, basis: str) -> pd.Series:
 
     NaN where the food has none (most foods have no label serving; a food whose reference
     amount SR28 cannot weigh has no racc_g).
+
+    >>> import cramplab
+    >>> float(serving_grams(cramplab.load(), "serving")["banana"])
+    118.0
     """
     if basis not in SERVING_COLUMNS:
         raise ValueError(f"basis must be one of {tuple(SERVING_COLUMNS)}, not {basis!r}")
@@ -96,6 +111,11 @@ def amounts(data: CourseData, basis: str = "serving") -> pd.DataFrame:
       "label"     per label serving as SR28 records it (foods.label_serving_g, its
                   "NLEA serving"); NaN for the many foods without one;
       "100 kcal"  per 100 kcal of the food (NaN for foods with no energy).
+
+    >>> import cramplab
+    >>> per_serving = amounts(cramplab.load(), "serving")
+    >>> float(per_serving.loc["banana", "potassium"])  # 358 mg per 100 g x 118 g
+    422.44
     """
     per_100g = nutrient_matrix(data)
     if basis == "100 g":
@@ -113,7 +133,12 @@ def amounts(data: CourseData, basis: str = "serving") -> pd.DataFrame:
 
 
 def daily_values(data: CourseData) -> pd.Series:
-    """FDA Daily Value of each nutrient that has one, indexed by nutrient_id."""
+    """FDA Daily Value of each nutrient that has one, indexed by nutrient_id.
+
+    >>> import cramplab
+    >>> float(daily_values(cramplab.load())["magnesium"])  # mg
+    420.0
+    """
     return data.nutrients.set_index("nutrient_id")["daily_value"].dropna()
 
 
@@ -123,6 +148,11 @@ def percent_dv(data: CourseData, basis: str = "serving") -> pd.DataFrame:
     Unrounded: print it with shown_percent so the printed figure never crosses a claim
     threshold that the value itself has not reached. percent_dv(data, "racc") is the figure
     the FDA's claim words are judged on.
+
+    >>> import cramplab
+    >>> percent = percent_dv(cramplab.load(), "serving")
+    >>> round(float(percent.loc["banana", "potassium"]), 1)  # 422.44 mg of a 4,700 mg DV
+    9.0
     """
     dv = daily_values(data)
     return percent_of(amounts(data, basis)[dv.index], dv)
@@ -135,6 +165,9 @@ def shown_percent(percent, decimals: int = 1):
     So 19.99 prints as 19.9, never 20.0 beside "good source", while 10.66 prints as 10.7. A
     value at or above a threshold never prints below it, because the thresholds are whole
     numbers. Numbers or arrays; NaN stays NaN.
+
+    >>> shown_percent([19.99, 10.66])
+    array([19.9, 10.7])
     """
     percent = np.asarray(percent, dtype=float)
     scale = 10.0**decimals
@@ -156,6 +189,9 @@ def claim_level(percent) -> pd.Series:
     value: 19.99 is a good source, not an excellent one, whatever a label would print. Give it
     %DV per RACC (percent_dv(data, "racc")) for a verdict "by the FDA's rule"; on another
     basis the result is only a what-if.
+
+    >>> claim_level([25.0, 19.99, 5.0, float("nan")]).tolist()
+    ['excellent source', 'good source', 'neither', 'no data']
     """
     percent = pd.Series(percent)
     level = np.select(
@@ -174,6 +210,13 @@ def rank_foods(
     Foods whose amount is missing are left out (they are unknown, not zero). Ties keep the
     order of foods.csv, so the ranking is deterministic. Rank 1 is the richest food. On the
     "racc" basis the table also has the FDA claim word each food earns (column claim).
+
+    >>> import cramplab
+    >>> top = rank_foods(cramplab.load(), "magnesium", basis="racc", top=3)
+    >>> top.index.tolist()
+    ['hemp_seeds', 'pumpkin_seeds', 'flaxseed']
+    >>> top["claim"].tolist()
+    ['excellent source', 'excellent source', 'excellent source']
     """
     values = amounts(data, basis)[nutrient_id].dropna()
     order = np.argsort(-values.to_numpy(), kind="stable")

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import numpy as np
 import pandas as pd
 
-from cramplab import atomic, paths
+from cramplab import paths
 from cramplab.data_rules import (
     CONTROL_CHARACTERS,
     CONTROL_EXPECTED,
@@ -287,7 +287,7 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     else the data that ships with the package.
     """
     data_dir = paths.data_dir(data_dir)
-    _finish_interrupted_rebuild(data_dir)
+    _refuse_an_interrupted_rebuild(data_dir)
     package = read_datapackage(data_dir)
     resources = {r["name"]: r for r in package["resources"]}
     tables, raw = {}, {}
@@ -314,22 +314,24 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     return CourseData(**tables)
 
 
-def _finish_interrupted_rebuild(data_dir: Path) -> None:
+# What the SR28 rebuild's atomic install (cramplab.atomic.STAGING_PREFIX) leaves in a data
+# folder when it is killed: load() only looks for it, it never writes (tests/test_usda.py checks
+# that the two prefixes agree).
+REBUILD_STAGING_PREFIX = ".staging-"
+
+
+def _refuse_an_interrupted_rebuild(data_dir: Path) -> None:
     """An SR28 rebuild killed while it replaced foods.csv and food_nutrients.csv leaves its
-    staging folder in data/: finish installing it (or drop it if it was not committed) so
-    the two tables are never read out of step."""
-    leftovers = sorted(data_dir.glob(f"{atomic.STAGING_PREFIX}*"))
-    if not leftovers:
-        return
-    try:
-        atomic.recover(data_dir)
-    except OSError as error:
+    staging folder in the data folder, and the two tables may be out of step: refuse to read
+    them, and name the command that finishes (or drops) that install. Loading reads only."""
+    leftovers = sorted(data_dir.glob(f"{REBUILD_STAGING_PREFIX}*"))
+    if leftovers:
         raise DataError(
             leftovers[0],
-            "to finish the SR28 rebuild that was interrupted here",
-            found=Said(f"{type(error).__name__}: {error}"),
-            hint="Run `python -m cramplab.usda rebuild` again",
-        ) from None
+            "no SR28 rebuild left half-installed in the data folder",
+            found=Said("a rebuild's staging folder"),
+            hint=f"Run `python -m cramplab.usda recover --data {data_dir}` to finish it",
+        )
 
 
 def read_table(path: Path, schema: dict, *, maxima: bool = True) -> pd.DataFrame:

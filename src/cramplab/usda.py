@@ -5,7 +5,9 @@ names and turns it into the package's own table shapes, two ways:
 
 * ``rebuild``: for the foods listed in data/foods.csv, rewrite food_nutrients.csv and the
   columns of foods.csv that come from SR28 (description, group, serving). Curated columns
-  stay as they are. Run ``python -m cramplab.usda rebuild --sr28 DIR``.
+  stay as they are. Run ``python -m cramplab.usda rebuild --sr28 DIR``. A rebuild killed
+  while it installed its files is finished (or dropped) by the next rebuild, or by
+  ``python -m cramplab.usda recover``; until then ``cramplab.load()`` refuses that folder.
 * ``read_release``: every SR28 food as a CourseData, so the same analysis and planner code
   runs on all 8,790 foods. SR28 gives no "typical serving", so the rule is explicit:
   the serving is the food's first household measure in WEIGHT.txt (lowest Seq, the one
@@ -342,7 +344,7 @@ def rebuild(sr28: Path | str, data_dir: Path | str | None = None, *, force=False
         if data_dir is None
         else Path(data_dir)
     )
-    atomic.recover(data_dir)  # a rebuild killed mid-install is finished (or dropped) first
+    recover(data_dir)  # a rebuild killed mid-install is finished (or dropped) first
     texts = rebuilt_tables(Release(sr28), data_dir)
     resources = _resources(data_dir)
     with atomic.Staging(data_dir) as staging:
@@ -365,6 +367,18 @@ def rebuild(sr28: Path | str, data_dir: Path | str | None = None, *, force=False
             _refuse_implausible_changes(data_dir / amounts["path"], amounts["schema"], rebuilt)
         staging.commit(install=list(texts))
     return [data_dir / name for name in texts]
+
+
+def recover(data_dir: Path | str | None = None) -> list[Path]:
+    """Finish (or drop) the install of a rebuild that was killed in data_dir (default: data/ of
+    the clone you are in): committed files are put in place, an uncommitted staging folder is
+    removed. Returns the staging folders dealt with; none when nothing was interrupted."""
+    data_dir = (
+        find_clone(command="python -m cramplab.usda recover").data
+        if data_dir is None
+        else Path(data_dir)
+    )
+    return atomic.recover(data_dir)
 
 
 def _refuse_implausible_changes(path: Path, schema: dict, rebuilt: CourseData) -> None:
@@ -506,7 +520,31 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"accept values that change more than {PLAUSIBLE_FACTOR}-fold or become blank",
     )
+    recover_parser = commands.add_parser(
+        "recover", help="finish (or drop) the install of a rebuild that was killed"
+    )
+    recover_parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data package directory (default: data/ of this clone)",
+    )
     args = parser.parse_args(argv)
+    if args.command == "recover":
+        try:
+            with atomic.interrupts_raise():
+                handled = recover(args.data)
+        except CloneRequired as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt as interrupt:
+            print("interrupted: run the same command again", file=sys.stderr)
+            return atomic.exit_code(interrupt)
+        for folder in handled:
+            print(f"recovered {folder}")
+        if not handled:
+            print("nothing to recover: no rebuild was interrupted there")
+        return 0
     try:
         with atomic.interrupts_raise():
             written = rebuild(args.sr28, args.data, force=args.force)
