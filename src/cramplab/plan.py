@@ -301,15 +301,18 @@ def _add_guidelines(data: CourseData, targets: Targets) -> None:
             targets.limits_not_tracked[name] = (
                 f"covers {row.limit_scope}, which SR28 does not separate"
             )
-    shares = refs[refs["kind"].isin(["AMDR", "DGA limit"])]
+    shares, kept = refs[refs["kind"].isin(["AMDR", "DGA limit"])], {}
     for row in shares.itertuples():
         name = described.at[row.nutrient_id, "name"]
         if row.nutrient_id in tracked and row.nutrient_id in KCAL_PER_G:
             low = row.amount if pd.notna(row.amount) else 0.0
-            targets.shares.loc[row.nutrient_id] = [low, row.limit, row.kind]
+            kept[row.nutrient_id] = (float(low), float(row.limit), row.kind)
         else:
             targets.limits_not_tracked[f"{name} < {row.limit:g}% of energy"] = "not in SR28"
-    targets.shares[["low", "high"]] = targets.shares[["low", "high"]].astype(float)
+    if kept:
+        targets.shares = pd.DataFrame.from_dict(
+            kept, orient="index", columns=["low", "high", "scope"]
+        )
     band = data.energy_bands.set_index("life_stage").loc[stage]
     level = band.get("pattern_kcal", np.nan)
     if pd.isna(level) or data.food_groups.empty:
