@@ -313,7 +313,7 @@ def make_course(
             pd.DataFrame(columns=DRI_REFERENCE_COLUMNS)
             if dri_references is None
             else dri_references
-        ),  # fmt: skip
+        ),
         dri_food_nutrients=pd.DataFrame(
             dri_rows, columns=["food_id", "nutrient_id", "amount"]
         ).astype({"amount": float}),
