@@ -282,21 +282,27 @@ def _add_guidelines(data: CourseData, targets: Targets) -> None:
     if stage == DAILY_VALUES_STAGE:  # the Daily Values, and an RDA where they set none
         daily = described["daily_value"].dropna()
         amounts = pd.concat([daily, amounts[~amounts.index.isin(daily.index)]])
+    every = data.dri_references
+    limits_only = set(every.loc[every["kind"] == "DGA limit", "nutrient_id"]) - set(
+        every.loc[every["kind"].isin(["RDA", "AI"]), "nutrient_id"]
+    )  # added sugars: a limit, not a nutrient to reach
+    with_target = set(every.loc[every["kind"].isin(["RDA", "AI"]), "nutrient_id"])
+    with_target |= set(described.index[described["daily_value"].notna()]) - limits_only
     for nutrient_id, row in described.iterrows():
+        if nutrient_id in limits_only:
+            continue
         if nutrient_id not in tracked:
             targets.not_tracked[row["name"]] = "not in SR28"
         elif nutrient_id in amounts.index:
             targets.minimum[nutrient_id] = float(amounts[nutrient_id])
-    has_rule = set(amounts.index) | set(refs["nutrient_id"])
-    for nutrient_id in tracked:
-        if nutrient_id not in has_rule and nutrient_id not in KCAL_PER_G:
-            targets.not_tracked[described.at[nutrient_id, "name"]] = f"no DRI recorded for {stage}"
+        elif nutrient_id in with_target:
+            targets.not_tracked[row["name"]] = f"no DRI recorded for {stage}"
     for row in refs[refs["kind"] == "UL"].itertuples():
         applies = row.limit_scope == "total intake" or row.nutrient_id in SYNTHETIC_FORMS
         if row.nutrient_id in tracked and applies:
             targets.maximum[row.nutrient_id] = float(row.limit)
             targets.scope[row.nutrient_id] = "UL" if row.limit_scope == "total intake" else f"UL, {row.limit_scope}"  # fmt: skip
-        else:
+        elif row.nutrient_id in tracked:
             name = f"{described.at[row.nutrient_id, 'name']} UL"
             targets.limits_not_tracked[name] = (
                 f"covers {row.limit_scope}, which SR28 does not separate"
