@@ -157,11 +157,6 @@ def _(c: Context):
     return len(default(c).targets.not_tracked)
 
 
-@FACTS.value("default_claim", "what the default menu was planned to meet (Menu.claim)")
-def _(c: Context):
-    return default(c).claim()
-
-
 @FACTS.value("default_limit_count", "limits the default menu was planned within")
 def _(c: Context):
     return plan.limit_count(default(c))
