@@ -1,23 +1,37 @@
-"""Plan a day's menu that meets the cramp-nutrient targets: Stigler's diet problem as a MILP.
+"""Plan a day's menu a dietitian could read: Stigler's diet problem as a MILP.
+
+Two sets of rules (rules=): "guidelines", the default, plans a complete day by the Dietary
+Guidelines for Americans 2020-2025; "cramp" plans for the eight cramp nutrients only (the
+planner before the food pattern; claims.diet_claim_verdict asks that question).
 
 The model, in words:
 
-* Decisions: how many half portions of each food to eat. A portion is a household measure
-  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 tsp of cod liver oil ...), and each
-  food has a cap, the most portions a person would eat of it in a day; a kind of food has
-  one too (data/portion_categories.csv, max_caps), and a young child eats a share of the
-  adult caps (energy_bands.portion_scale).
-* Constraints:
-  - each cramp nutrient reaches its target (the RDA or AI of a life stage, or the FDA Daily
-    Value), sodium its AI;
-  - every upper limit that applies to food holds: the Tolerable Upper Intake Level (UL) of the
-    life stage where it applies to total intake (calcium, vitamin D, vitamin B6; magnesium's UL is
-    for supplements only, so it does not limit food), sodium's CDRR, and the UL for preformed
-    vitamin A (retinol, data/upper_limits.csv), which liver and fish-liver oils can break;
-  - energy falls in the band of the life stage (data/energy_bands.csv): a day's eating;
+* Decisions: how much of each food to eat. A portion is a household measure
+  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 slice of bread ...), and each food
+  has a cap, the most portions a person would eat of it in a day; a kind of food has one too
+  (data/portion_categories.csv, max_caps), and a young child eats a share of the adult caps
+  (energy_bands.portion_scale). With the food pattern, portions come in eighths and a food on
+  the menu is at least a quarter portion (a day's share of a weekly subgroup amount is small);
+  with rules="cramp", in halves.
+* Constraints (rules="guidelines"; targets_for):
+  - every nutrient with a DRI that SR28 gives reaches its RDA/AI, or its FDA Daily Value
+    (data/dri_nutrients.csv, data/dri_references.csv, and the cramp nutrients'
+    data/intake_references.csv); nutrients SR28 lacks (iodine ...) are listed as not tracked;
+  - every upper limit that applies to food holds: the UL of the life stage where it applies
+    to total intake, folic acid's (the UL for folate covers the synthetic form, which SR28
+    gives), retinol's (preformed vitamin A, data/upper_limits.csv), sodium's CDRR. Sodium is a
+    limit only: the foods are unsalted, so its AI as a floor would push salty foods in;
+  - shares of energy: the AMDRs of protein, fat and carbohydrate, saturated fat under 10%;
+  - the Healthy U.S.-Style pattern at the life stage's level (energy_bands.pattern_kcal,
+    data/food_patterns.csv, data/food_groups.csv): each group and subgroup at least
+    1 - PATTERN_SHORTFALL of its amount a day (a weekly amount / 7), groups and the beans, peas
+    and lentils at most 1 + PATTERN_EXCESS, oils at most their allowance, half the fruit and
+    half the grains whole, no whole-fat dairy; energy within ENERGY_SPREAD of the level;
   - advice for the life stage: fish within the FDA/EPA weekly amounts, as a day's share of a
-    week (data/fish_advice.csv);
-  - a diet pattern leaves out foods by what they contain (data/food_attributes.csv).
+    week (data/fish_advice.csv); a diet pattern leaves out foods by what they contain
+    (data/food_attributes.csv).
+  With rules="cramp": the cramp nutrients' targets (sodium's AI a floor), their ULs, retinol,
+  the energy band, fish advice and diet patterns, as before.
 * Objective (objective="size", the default): the smallest menu. Each food counts as the
   share of its daily cap that is eaten (its whole cap counts 1), and the sum is made as small
   as possible: few foods, moderate portions, energy near the floor of the band. This is the
@@ -54,8 +68,8 @@ from cramplab.data import DAILY_VALUES_STAGE, CourseData
 
 OBJECTIVES = ("size", "foods", "calories")
 STEP = 0.5  # portions come in halves (rules="cramp")
-# A day's share of a weekly subgroup amount is small (1.5 cup-eq of beans a week is 0.21 a
-# day), so with the food pattern portions come in quarters: a quarter cup of beans fits.
+# A day's share of a weekly subgroup amount is small (1 cup-eq of beans a week is 0.14 a day),
+# so with the food pattern portions come in eighths, and a child's quarter cup of beans fits.
 PATTERN_STEP = 0.125
 PATTERN_LEAST = 2  # ... and a food on the menu is at least a quarter portion (two steps)
 BINDING_MARGIN = 0.05  # a target or limit binds when the menu is within 5% of it
