@@ -58,7 +58,9 @@ def output_texts(cell) -> list[str]:
 
 def test_placeholder_names_the_answer_variables():
     solution = "wide = data.pivot()\nanswer = wide.sum()\nanswer_b = 2"
-    assert placeholder(solution).splitlines()[1:] == ["answer = ...", "answer_b = ..."]
+    lines = placeholder(solution).splitlines()
+    assert lines[0] == "# Started here? Run the cells above first."
+    assert lines[2:] == ["answer = ...", "answer_b = ..."]
 
 
 def test_every_notebook_has_a_student_edition():
@@ -259,7 +261,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
     notebook = nbformat.read(tmp_path / "student" / "00_tiny.ipynb", as_version=4)
     assert [c.source.splitlines()[0] for c in notebook.cells][1:] == [
         "total = 40 + 1",
-        "# Your turn: replace each ... with your code, then run the self-check below.",
+        "# Started here? Run the cells above first.",
         "from cramplab import checks",
         "print('the end')",
     ]
