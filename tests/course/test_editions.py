@@ -216,12 +216,8 @@ TINY = {
         ("markdown", "# 00 · Tiny", []),
         ("markdown", "**Instructor notes**", [INSTRUCTOR]),
         ("code", "total = 40 + 1\ntotal", []),
-        ("code", "answer = total * 2\nanswer", [SOLUTION]),
-        (
-            "code",
-            "from cramplab import checks\n\nchecks.claims_checked_against_data(answer)",
-            [SELF_CHECK],
-        ),
+        ("code", "answer_0_1 = total * 2\nanswer_0_1", [SOLUTION]),
+        ("code", "from cramplab import checks\n\nchecks.claims_naming_magnesium()", [SELF_CHECK]),
         ("code", "print('the end')", []),
     ],
 }
@@ -272,7 +268,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
     assert outputs[1:] == [
         ["41"],
         [],
-        ["Not answered yet: replace the ... in `answer = ...` above with your code, "
+        ["Not answered yet: replace the ... in `answer_0_1 = ...` above with your code, "
          "run that cell, then this one.\n"],
         ["the end\n"],
     ]  # fmt: skip
@@ -280,7 +276,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
 
 def test_a_notebook_that_needs_a_solution_stops_the_run_and_leaves_student_alone(tmp_path):
     spec = [(kind, text, t) for kind, text, t in TINY["00_tiny.ipynb"] if kind == "code"]
-    spec.insert(2, ("code", "answer + 1", []))  # a lesson cell reading the answer
+    spec.insert(2, ("code", "answer_0_1 + 1", []))  # a lesson cell reading the answer
     write_course(tmp_path / "notebooks", {"00_tiny.ipynb": spec})
     target = tmp_path / "student"
     target.mkdir()

@@ -44,7 +44,7 @@ for Exercise 3.1), named in the decorator: ``@exercise(name="answer_3_1")`` (a t
 for an exercise with several answers). A self-check cell calls the check WITHOUT the answer::
 
     from cramplab import checks
-    checks.calcium_leader_per_serving()  # reads answer_3_1
+    checks.potassium_leader_per_serving()  # reads answer_3_1
 
 and the check looks the name up in the notebook itself, so the cell works from any starting
 point: run first in a fresh kernel, it says "Not answered yet ... run the cells above"
@@ -484,7 +484,7 @@ def verdict(check, *values: Any, **kwargs: Any) -> tuple[str, str]:
     values are the exercise's answers in the order of check.answer_names (none, or the
     placeholder ..., is "not_answered"); kwargs are the check's other arguments::
 
-        verdict(checks.calcium_leader_per_serving, "banana") -> ("not_quite", "Not quite: ...")
+        verdict(checks.potassium_leader_per_serving, "banana") -> ("not_quite", "Not quite: ...")
     """
     result = check.outcome(*values, **kwargs)
     return VERDICTS[result.kind], result.message
