@@ -193,7 +193,7 @@ def test_verdict_judges_without_printing(capsys):
     assert core.verdict(check, "twenty")[0] == "wrong_type"
     assert core.verdict(check, ...)[0] == "not_answered"
     assert core.verdict(check)[0] == "not_answered"
-    kind, message = core.verdict(check, -1)
+    _, message = core.verdict(check, -1)
     assert message == check.outcome(-1).message and message.startswith("Not quite: ")
     assert capsys.readouterr().out == ""
 

@@ -44,7 +44,12 @@ CASES = [
     Case(
         checks.spinach_absorbed_per_serving,
         right=ABSORBED,
-        equivalent=[round(ABSORBED), round(ABSORBED, 2), np.float32(ABSORBED), np.array([ABSORBED])],
+        equivalent=[
+            round(ABSORBED),
+            round(ABSORBED, 2),
+            np.float32(ABSORBED),
+            np.array([ABSORBED]),
+        ],
         wrong=[CUP, ABSORBED * 100, analysis.absorbed_calcium(DATA, "racc")["spinach_cooked"]],
         wrong_type=[f"{ABSORBED:.0f} mg", {"spinach": ABSORBED}, DATA.calcium_absorption],
     ),

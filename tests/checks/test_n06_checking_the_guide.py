@@ -8,10 +8,16 @@ from cramplab.data import load
 from .cases import Case, generated_tests
 
 DATA = load()
-BASES = DATA.claim_parts.assign(
-    by_data=DATA.claim_parts["basis"].isin(["food_words", "diet_planner"]),
-    by_evidence=~DATA.claim_parts["basis"].isin(["food_words", "diet_planner", "not_assessed"]),
-).groupby("claim_id")[["by_data", "by_evidence"]].any()
+BASES = (
+    DATA.claim_parts.assign(
+        by_data=DATA.claim_parts["basis"].isin(["food_words", "diet_planner"]),
+        by_evidence=~DATA.claim_parts["basis"].isin(
+            ["food_words", "diet_planner", "not_assessed"]
+        ),
+    )
+    .groupby("claim_id")[["by_data", "by_evidence"]]
+    .any()
+)
 BOTH = sorted(BASES.index[BASES["by_data"] & BASES["by_evidence"]])
 DATA_CLAIMS = sorted(BASES.index[BASES["by_data"]])
 TABLE = DATA.guide_claims.set_index("claim_id")

@@ -41,9 +41,13 @@ def vitamin_d_claim_kind(answer) -> None:
     overall = claims["kind"].value_counts().idxmax()
     given = one_of(answer, sorted(claims["kind"].unique()), what="a kind of claim")
     if given == overall and counts.get(given, 0) < counts.max():
-        wrong(f"{given!r} is the most common kind of all claims; count only those naming vitamin D.")
+        wrong(
+            f"{given!r} is the most common kind of all claims; count only those naming vitamin D."
+        )
     if counts.get(given, 0) < counts.max():
-        wrong(f"{counts.get(given, 0)} claims naming vitamin D are {given!r}; another kind has more.")
+        wrong(
+            f"{counts.get(given, 0)} claims naming vitamin D are {given!r}; another kind has more."
+        )
     right(
         f"{counts[given]} of the {len(about)} claims naming vitamin D are {given!r}, while "
         f"the guide as a whole makes {overall!r} claims most often."

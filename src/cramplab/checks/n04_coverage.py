@@ -26,7 +26,10 @@ def guide_foods_covering_none(answer) -> None:
         expected,
         what="the foods",
         hints=[
-            (lambda items: set(items) == set(with_sodium), "that list counts sodium; leave it out."),
+            (
+                lambda items: set(items) == set(with_sodium),
+                "that list counts sodium; leave it out.",
+            ),
             (
                 lambda items: set(items) == set(every_food),
                 "that list takes every food; keep the foods the guide names (guide_named).",

@@ -35,9 +35,11 @@ def claims_decided_by_data_and_evidence(answer) -> None:
     parts = data().claim_parts
     by_data = parts["basis"].isin(DATA_BASES)
     by_evidence = ~by_data & (parts["basis"] != "not_assessed")
-    both = parts.assign(data=by_data, evidence=by_evidence).groupby("claim_id")[
-        ["data", "evidence"]
-    ].any()
+    both = (
+        parts.assign(data=by_data, evidence=by_evidence)
+        .groupby("claim_id")[["data", "evidence"]]
+        .any()
+    )
     expected = sorted(both.index[both["data"] & both["evidence"]])
     data_claims = set(both.index[both["data"]])
     same_items(
