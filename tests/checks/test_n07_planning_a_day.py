@@ -6,6 +6,7 @@ Menus are solved once, when a test first needs them.
 import functools
 
 import numpy as np
+import pandas as pd
 
 from cramplab import analysis, checks, plan
 from cramplab.data import load
@@ -48,10 +49,17 @@ CASES = [
         checks.menu_without,
         args=("edamame_cooked",),
         right=WITHOUT,
-        equivalent=[Later(lambda: menu(exclude=("edamame_cooked", "lox")))],
+        # the same request written another way: an Index, a tuple
+        equivalent=[
+            Later(lambda: plan.plan_menu(DATA, exclude=pd.Index(["edamame_cooked"]))),
+            Later(lambda: plan.plan_menu(DATA, patterns=(), exclude=("edamame_cooked",))),
+        ],
+        # other menus without edamame: another life stage, vegan, more foods left out
         wrong=[
             Later(lambda: menu()),
             Later(lambda: menu("female_31_50", exclude=("edamame_cooked",))),
+            Later(lambda: plan.plan_menu(DATA, patterns=("vegan",), exclude=["edamame_cooked"])),
+            Later(lambda: menu(exclude=("edamame_cooked", "lox"))),
         ],
         wrong_type=["edamame_cooked", Later(lambda: menu().items)],
     ),
