@@ -153,6 +153,11 @@ def _expose(libc, folder: str) -> None:
     os.close(handle)
 
 
+def _is_within(folder: str, parent: str) -> bool:
+    resolved = Path(folder).resolve()
+    return resolved == Path(parent).resolve() or Path(parent).resolve() in resolved.parents
+
+
 def is_root() -> bool:
     return getattr(os, "geteuid", lambda: -1)() == 0
 
@@ -187,7 +192,31 @@ def apply(plan: Plan) -> list[str]:
                         _mount(
                             libc, None, folder, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
                         )
-                for folder in [*plan.hidden, "/tmp", "/dev/shm", "/var/tmp"]:
+                # A clone (or venv) inside /tmp would vanish under the empty /tmp below:
+                # hold it open now and bind it back, read-only, before hiding anything in it.
+                temp_roots = ("/tmp", "/dev/shm", "/var/tmp")
+                kept = [
+                    (folder, os.open(folder, os.O_RDONLY | os.O_DIRECTORY))
+                    for folder in plan.read_only
+                    if os.path.isdir(folder)
+                    and any(_is_within(folder, temp_root) for temp_root in temp_roots)
+                ]
+                for folder in temp_roots:
+                    if os.path.isdir(folder):
+                        _mount(
+                            libc,
+                            "tmpfs",
+                            folder,
+                            "tmpfs",
+                            MS_NOSUID | MS_NODEV,
+                            "size=64m,mode=1777",
+                        )
+                for folder, handle in kept:
+                    os.makedirs(folder, mode=0o755, exist_ok=True)
+                    _mount(libc, f"/proc/self/fd/{handle}", folder, None, MS_BIND | MS_REC)
+                    _mount(libc, None, folder, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+                    os.close(handle)
+                for folder in plan.hidden:
                     if os.path.isdir(folder):
                         _mount(
                             libc,
