@@ -153,6 +153,11 @@ def _expose(libc, folder: str) -> None:
     os.close(handle)
 
 
+def _empty_tmpfs(libc, folder: str) -> None:
+    """Cover folder with an empty, small tmpfs (what the kernel sees there)."""
+    _mount(libc, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+
+
 def _is_within(folder: str, parent: str) -> bool:
     resolved = Path(folder).resolve()
     return resolved == Path(parent).resolve() or Path(parent).resolve() in resolved.parents
@@ -203,14 +208,7 @@ def apply(plan: Plan) -> list[str]:
                 ]
                 for folder in temp_roots:
                     if os.path.isdir(folder):
-                        _mount(
-                            libc,
-                            "tmpfs",
-                            folder,
-                            "tmpfs",
-                            MS_NOSUID | MS_NODEV,
-                            "size=64m,mode=1777",
-                        )
+                        _empty_tmpfs(libc, folder)
                 for folder, handle in kept:
                     os.makedirs(folder, mode=0o755, exist_ok=True)
                     _mount(libc, f"/proc/self/fd/{handle}", folder, None, MS_BIND | MS_REC)
@@ -218,14 +216,7 @@ def apply(plan: Plan) -> list[str]:
                     os.close(handle)
                 for folder in plan.hidden:
                     if os.path.isdir(folder):
-                        _mount(
-                            libc,
-                            "tmpfs",
-                            folder,
-                            "tmpfs",
-                            MS_NOSUID | MS_NODEV,
-                            "size=64m,mode=1777",
-                        )
+                        _empty_tmpfs(libc, folder)
                 if root and plan.uid is not None:
                     _expose(libc, sys.base_prefix)
                 os.makedirs("/tmp/work", exist_ok=True)
