@@ -40,6 +40,10 @@ KERNEL_DIR_PREFIX = "cramplab-ipc-"
 STOP_WAIT_S = 0.5  # how long an interrupted command waits for its worker threads
 
 
+class KernelStartedAfterStop(RuntimeError):
+    """A kernel finished starting after an interrupt had stopped the others."""
+
+
 class NotebookFailed(RuntimeError):
     """A notebook raised an error; the message names the notebook and the cell."""
 
@@ -58,7 +62,9 @@ class _Kernels:
                 self._running[id(manager)] = (manager, folder)
                 return
         _kill(manager, folder)  # it came up after the others were stopped
-        raise atomic.Interrupted(signal.SIGINT)
+        # An ordinary exception: it reaches the waiting worker through asyncio. A
+        # KeyboardInterrupt would escape jupyter_core's event-loop thread as a traceback.
+        raise KernelStartedAfterStop("a kernel came up after the run was interrupted")
 
     def finished(self, manager: KernelManager) -> None:
         with self._lock:
