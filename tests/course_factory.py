@@ -132,6 +132,41 @@ def fish_rows(best=3, good=1, serving_oz=4, stages=(STAGE,)):
     )
 
 
+FOOD_GROUP_COLUMNS = ["food_id", "food_group", "subgroup", "unit", "equivalents", "grams",
+                      "measure", "rule", "dairy_fat"]  # fmt: skip
+PATTERN_COLUMNS = ["pattern", "kcal", "life_stage", "component", "amount", "unit", "period",
+                   "confirmation", "source"]  # fmt: skip
+DRI_NUTRIENT_COLUMNS = ["nutrient_id", "name", "unit", "usda_nutr_no", "daily_value", "note",
+                        "source"]  # fmt: skip
+DRI_REFERENCE_COLUMNS = ["nutrient_id", "life_stage", "kind", "amount", "limit", "unit",
+                         "limit_scope", "note", "source"]  # fmt: skip
+
+
+def pattern_rows(kcal: int, amounts: dict[str, tuple[float, str, str]], stage=None):
+    """food_patterns rows: {component: (amount, unit, period)} at one calorie level."""
+    return pd.DataFrame(
+        [["healthy_us_style", kcal, stage if stage else np.nan, component, amount, unit, period,
+          "test", "test"] for component, (amount, unit, period) in amounts.items()],
+        columns=PATTERN_COLUMNS,
+    )  # fmt: skip
+
+
+def dri_nutrient_rows(nutrients: dict[str, tuple[str, float | None, float | None]]):
+    """dri_nutrients rows: {nutrient_id: (unit, usda_nutr_no or None, daily_value or None)}."""
+    return pd.DataFrame(
+        [[n, n.replace("_", " ").capitalize(), unit, number, dv, np.nan, "test"]
+         for n, (unit, number, dv) in nutrients.items()],
+        columns=DRI_NUTRIENT_COLUMNS,
+    )  # fmt: skip
+
+
+def dri_reference_rows(rows: list[tuple]):
+    """dri_references rows: (nutrient_id, life_stage, kind, amount, limit, unit, limit_scope)."""
+    return pd.DataFrame(
+        [[*row, np.nan, "test"] for row in rows], columns=DRI_REFERENCE_COLUMNS
+    ).astype({"amount": float, "limit": float})
+
+
 def make_course(
     foods: dict[str, dict],
     intakes: pd.DataFrame | None = None,
@@ -146,6 +181,9 @@ def make_course(
     parts: pd.DataFrame | None = None,
     studies: pd.DataFrame | None = None,
     grades: pd.DataFrame | None = None,
+    patterns: pd.DataFrame | None = None,
+    dri_nutrients: pd.DataFrame | None = None,
+    dri_references: pd.DataFrame | None = None,
 ):
     """A CourseData from {food_id: {serving_g, energy, magnesium, sodium, ...}}.
 
@@ -156,14 +194,24 @@ def make_course(
     "any", a category that never binds). Food columns from the reference-amount tables:
     food_group, racc_g (default: the serving), label_serving_g, calcium (adds the nutrient).
     absorption: {food_id: (fraction, milk_fraction)} for calcium_absorption. parts, studies
-    and grades: claim_parts, claim_studies and claim_grades for the claims.
+    and grades: claim_parts, claim_studies and claim_grades for the claims. The food pattern:
+    a food's group, subgroup (default: its group), unit and equivalents per 100 g
+    ({"group": "dairy", "unit": "cup_eq", "equivalents": 1.0}; dairy_fat too), patterns
+    (pattern_rows; give energy a pattern_kcal column to apply one). The other DRI nutrients:
+    dri_nutrients (dri_nutrient_rows), dri_references (dri_reference_rows) and their amounts
+    in the food specs, like any nutrient.
     """
+    dri_nutrients = (
+        pd.DataFrame(columns=DRI_NUTRIENT_COLUMNS) if dri_nutrients is None else dri_nutrients
+    )
     nutrients = NUTRIENTS if nutrients is None else nutrients
     if any("calcium" in spec for spec in foods.values()) and "calcium" not in set(
         nutrients["nutrient_id"]
     ):
         nutrients = pd.concat([nutrients, CALCIUM], ignore_index=True)
     food_rows, amount_rows, attribute_rows, cap_rows = [], [], [], []
+    group_rows, dri_rows = [], []
+    tracked = dri_nutrients.loc[dri_nutrients["usda_nutr_no"].notna(), "nutrient_id"]
     for food_id, spec in foods.items():
         food_rows.append(
             {
@@ -197,6 +245,24 @@ def make_course(
                 "decided_by": "manual",
                 "reason": "test",
                 "note": np.nan,
+            }
+        )
+        for nutrient_id in tracked:
+            dri_rows.append(
+                {"food_id": food_id, "nutrient_id": nutrient_id, "amount": spec.get(nutrient_id)}
+            )
+        group = spec.get("group", "none")
+        group_rows.append(
+            {
+                "food_id": food_id,
+                "food_group": group,
+                "subgroup": spec.get("subgroup", group),
+                "unit": spec.get("unit", np.nan),
+                "equivalents": spec.get("equivalents", np.nan),
+                "grams": 100.0 if group != "none" else np.nan,
+                "measure": "100 g",
+                "rule": "test",
+                "dairy_fat": spec.get("dairy_fat", np.nan),
             }
         )
         cap_rows.append(
@@ -240,4 +306,15 @@ def make_course(
         fish_advice=fish_rows(stages=()) if fish is None else fish,
         upper_limits=retinol_rows() if upper_limits is None else upper_limits,
         population_intakes=empty,
+        food_groups=pd.DataFrame(group_rows, columns=FOOD_GROUP_COLUMNS),
+        food_patterns=pd.DataFrame(columns=PATTERN_COLUMNS) if patterns is None else patterns,
+        dri_nutrients=dri_nutrients,
+        dri_references=(
+            pd.DataFrame(columns=DRI_REFERENCE_COLUMNS)
+            if dri_references is None
+            else dri_references
+        ),
+        dri_food_nutrients=pd.DataFrame(
+            dri_rows, columns=["food_id", "nutrient_id", "amount"]
+        ).astype({"amount": float}),
     )

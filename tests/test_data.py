@@ -443,7 +443,55 @@ BAD_INPUT = {
 }
 
 # What each table means (cramplab.data_rules): one case or more for every rule.
+UL_ROW = first_row("dri_references.csv", "kind", "UL")
+UNIT_RULE = ("the unit its food group is counted in: cup_eq (fruits, vegetables, dairy), oz_eq "
+             "(grains, protein foods), g (oils)")  # fmt: skip
 BROKEN_RULES = {
+    # food_groups, food_patterns, dri_references
+    "a vegetable in a fruit subgroup": (
+        set_cell("food_groups.csv", 1, "subgroup", "whole_fruit"),
+        "food_groups.csv, row 1, column 'subgroup': expected a subgroup of its food group "
+        "(vegetables), found 'whole_fruit'",
+    ),
+    "a vegetable counted in ounces": (
+        set_cell("food_groups.csv", 1, "unit", "oz_eq"),
+        f"food_groups.csv, row 1, column 'unit': expected {UNIT_RULE}; empty for none, "
+        "found 'oz_eq'",
+    ),
+    "a vegetable without equivalents": (
+        set_cell("food_groups.csv", 1, "equivalents", ""),
+        "food_groups.csv, row 1, column 'equivalents': expected equivalents for a food in a "
+        "group (empty for none), found an empty cell",
+    ),
+    "a vegetable without the grams of its measure": (
+        set_cell("food_groups.csv", 1, "grams", ""),
+        "food_groups.csv, row 1, column 'grams': expected the measure's grams for a food in a "
+        "group (empty for none), found an empty cell",
+    ),
+    "a fat level for spinach": (
+        set_cell("food_groups.csv", 1, "dairy_fat", "whole"),
+        "food_groups.csv, row 1, column 'dairy_fat': expected a fat level for dairy, and empty "
+        "for other foods, found 'whole'",
+    ),
+    "fruit in ounces in the pattern": (
+        set_cell("food_patterns.csv", 1, "unit", "oz_eq"),
+        f"food_patterns.csv, row 1, column 'unit': expected {UNIT_RULE}, found 'oz_eq'",
+    ),
+    "protein in milligrams": (
+        set_cell("dri_references.csv", 1, "unit", "mg"),
+        "dri_references.csv, row 1, column 'unit': expected % of energy for an AMDR or a "
+        "Dietary Guidelines limit, else the nutrient's unit in dri_nutrients.csv (g), found 'mg'",
+    ),
+    "an RDA without an amount": (
+        set_cell("dri_references.csv", 1, "amount", ""),
+        "dri_references.csv, row 1, column 'amount': expected an amount for an RDA, an AI or "
+        "an AMDR, found an empty cell",
+    ),
+    "a UL without a limit": (
+        set_cell("dri_references.csv", UL_ROW, "limit", ""),
+        f"dri_references.csv, row {UL_ROW}, column 'limit': expected a limit for a UL, an AMDR "
+        "or a Dietary Guidelines limit, found an empty cell",
+    ),
     # nutrients
     "a Daily Value of 0": (
         set_cell("nutrients.csv", 1, "daily_value", "0"),

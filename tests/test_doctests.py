@@ -37,7 +37,7 @@ AWAITING_AN_EXAMPLE = {
         "food_claims", "food_evidence", "for_display", "level_for_word", "part_verdicts",
         "study_readings", "summary_of_findings", "verdict_counts", "verdicts",
     },
-    "cramplab.plan": {"excluded_foods", "plan_menu", "targets_for"},
+    "cramplab.plan": {"excluded_foods", "targets_for"},
     "cramplab.data": {"load"},
 }  # fmt: skip
 

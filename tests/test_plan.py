@@ -15,9 +15,12 @@ from course_factory import (
     NUTRIENTS,
     STAGE,
     VITAMIN_D,
+    dri_nutrient_rows,
+    dri_reference_rows,
     energy_rows,
     fish_rows,
     intake_rows,
+    pattern_rows,
 )
 
 from cramplab import plan
@@ -287,8 +290,20 @@ def test_one_rule_for_binding():
 
 def test_the_menu_table_lists_grams_and_energy_with_a_total(course):
     table = plan_menu(course(FOODS), life_stage=STAGE).table()
-    assert list(table.columns) == ["name", "portions", "portion", "grams", "kcal"]
+    columns = ["food group", "name", "amount", "portions", "portion", "grams", "kcal"]
+    assert list(table.columns) == columns
     assert table.loc["total", ["grams", "kcal"]].tolist() == [100.0, 300.0]
+    assert table.at["b", "amount"] == "1 portion"
+
+
+@pytest.mark.parametrize(
+    ("portions", "portion", "shown"),
+    [(1.5, "1 cup", "1 1/2 cup"), (0.5, "3 oz", "1 1/2 oz"), (0.25, "3/4 cup", "3/16 cup"),
+     (2, "1 slice", "2 slice"), (0.375, "1 medium (3\" dia)", "3/8 medium (3\" dia)"),
+     (1, "slice", "1 slice")],
+)  # fmt: skip
+def test_household_measures_multiply_the_measure(portions, portion, shown):
+    assert plan.household(portions, portion) == shown
 
 
 def test_candidate_pruning_finds_the_same_optimum_as_a_full_solve(course, monkeypatch):
@@ -321,3 +336,160 @@ def test_every_life_stage_has_what_the_planner_needs():
         assert targets.energy[0] < targets.energy[1]
         assert targets.maximum["retinol"] > 0
         assert targets.maximum["sodium"] > 0
+
+
+# --- a complete day: rules="guidelines" (the default) -----------------------------------------
+
+
+def test_sodium_is_a_limit_never_a_floor(course):
+    salty = {"serving_g": 100, "energy": 100, "magnesium": 0, "sodium": 1000}
+    data = course({"a": {**FOODS["a"], "sodium": 0}, "salty": salty})
+    assert "sodium" not in targets_for(data, STAGE).minimum
+    assert targets_for(data, STAGE).maximum["sodium"] == 2300  # the CDRR
+    menu = plan_menu(data, life_stage=STAGE)
+    assert "salty" not in menu.items.index  # no target asks for sodium
+    old = plan_menu(data, life_stage=STAGE, rules="cramp")  # the AI as a floor
+    assert "salty" in old.items.index
+
+
+def share_course(course, foods, stage_rows=()):
+    """Saturated fat (g) tracked, with the Dietary Guidelines' limit of 10% of energy."""
+    dri = dri_nutrient_rows({"saturated_fat": ("g", 606, None), "iodine": ("µg", None, 150)})
+    refs = dri_reference_rows(
+        [("saturated_fat", STAGE, "DGA limit", np.nan, 10.0, "% of energy", "share of energy"),
+         *stage_rows]
+    )  # fmt: skip
+    return course(foods, dri_nutrients=dri, dri_references=refs)
+
+
+def test_saturated_fat_is_a_share_of_energy(course):
+    # Buttery: 100 kcal and 5 g saturated fat (45 kcal, 45% of its energy) a portion; lean:
+    # 200 kcal, none. The least energy would be one buttery portion, but any buttery share
+    # breaks 10%: 35 x <= 20 y has no solution in halves with x + y = 1 but x = 0.
+    foods = {
+        "buttery": {"serving_g": 100, "energy": 100, "magnesium": 100, "sodium": 0,
+                    "saturated_fat": 5.0},
+        "lean": {"serving_g": 100, "energy": 200, "magnesium": 100, "sodium": 0,
+                 "saturated_fat": 0.0},
+    }  # fmt: skip
+    data = share_course(course, foods)
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    assert menu.items["portions"].to_dict() == {"lean": 1.0}
+    grams = menu.items["grams"]
+    saturated = sum(grams[f] * foods[f]["saturated_fat"] / 100 for f in grams.index)
+    assert saturated * 9 / menu.kcal * 100 == menu.shares.at["saturated_fat", "percent"] <= 10
+    unlimited = plan_menu(course(foods), life_stage=STAGE, objective="calories")
+    assert unlimited.items["portions"].to_dict() == {"buttery": 1.0}
+
+
+def test_nutrients_sr28_lacks_are_named_not_tracked_never_met(course):
+    foods = {"a": {**FOODS["a"], "saturated_fat": 0.0}}
+    menu = plan_menu(share_course(course, foods), life_stage=STAGE)
+    assert menu.targets.not_tracked == {"Iodine": "not in SR28"}
+    assert "iodine" not in menu.totals.index
+    assert menu.claim().endswith("; not tracked: iodine")
+    assert menu.claim().startswith(f"meets {len(menu.targets.minimum)} nutrient targets")
+
+
+def test_another_dri_nutrient_is_a_target_and_its_ul_a_limit(course):
+    iron_rows = [("iron", STAGE, "RDA", 18.0, np.nan, "mg", np.nan),
+                 ("iron", STAGE, "UL", np.nan, 45.0, "mg", "total intake")]  # fmt: skip
+    dri = dri_nutrient_rows({"iron": ("mg", 303, 18.0)})
+    foods = {"a": {**FOODS["a"], "iron": 10.0}, "b": {**FOODS["b"], "iron": 30.0}}
+    data = course(foods, dri_nutrients=dri, dri_references=dri_reference_rows(iron_rows))
+    menu = plan_menu(data, life_stage=STAGE, objective="calories")
+    # Magnesium wants 2 A (200 kcal, 20 mg iron) or 1 B (300 kcal, 30 mg): 2 A meets both.
+    assert menu.items["portions"].to_dict() == {"a": 2.0}
+    assert menu.totals.loc["iron", ["total", "target", "limit"]].tolist() == [20.0, 18.0, 45.0]
+    low_ul = [iron_rows[0], ("iron", STAGE, "UL", np.nan, 15.0, "mg", "total intake")]
+    tight = course(foods, dri_nutrients=dri, dri_references=dri_reference_rows(low_ul))
+    with pytest.raises(NoMenuPossible):  # 18 mg needed, 15 mg allowed
+        plan_menu(tight, life_stage=STAGE)
+
+
+def pattern_course(course, foods, amounts, kcal=2000, **kwargs):
+    energy = energy_rows(low=0, high=1_000_000).assign(pattern_kcal=kcal, pattern_basis="test")
+    patterns = pattern_rows(kcal, amounts)
+    return course(foods, energy=energy, patterns=patterns, **kwargs)
+
+
+FRUIT = {"serving_g": 100, "energy": 50, "magnesium": 0, "sodium": 0, "group": "fruits",
+         "subgroup": "whole_fruit", "unit": "cup_eq", "equivalents": 1.0}  # fmt: skip
+FILLER = {"serving_g": 100, "energy": 900, "magnesium": 100, "sodium": 0, "max_portions": 3}
+
+
+def test_a_food_group_minimum_binds_and_energy_follows_the_pattern(course):
+    data = pattern_course(course, {"apple": FRUIT, "filler": FILLER},
+                          {"fruits": (2.0, "cup_eq", "day")})  # fmt: skip
+    menu = plan_menu(data, life_stage=STAGE)
+    fruit = menu.items.at["apple", "grams"] / 100 * FRUIT["equivalents"]  # recomputed
+    low = 2.0 * (1 - plan.PATTERN_SHORTFALL)
+    assert fruit == menu.groups.at["fruits", "total"] >= low
+    assert fruit < low + plan.PATTERN_STEP  # the smallest menu eats no more fruit than it must
+    assert menu.groups.at["fruits", "binds"] == "target"
+    band = (2000 * (1 - plan.ENERGY_SPREAD), 2000 * (1 + plan.ENERGY_SPREAD))
+    assert menu.targets.energy == pytest.approx(band)
+    assert band[0] - 1e-6 <= menu.kcal <= band[1] + 1e-6
+    assert "Healthy U.S.-Style pattern at 2,000 kcal" in menu.claim()
+
+
+def test_one_cap_for_all_beans_peas_and_lentils(course):
+    # Beans are the leanest magnesium, but all of them share one cap: 1.5 cup-eq a week, so
+    # at most 1.5 x 1.5 / 7 = 0.32 cup-eq a day (a quarter cup, 0.25, is the most on a menu).
+    beans = {"serving_g": 100, "energy": 100, "magnesium": 100, "sodium": 0,
+             "group": "vegetables", "subgroup": "beans_peas_lentils", "unit": "cup_eq",
+             "equivalents": 1.0}  # fmt: skip
+    foods = {"edamame": beans, "lima": {**beans}, "filler": FILLER}
+    amounts = {"beans_peas_lentils": (1.5, "cup_eq", "week")}
+    menu = plan_menu(pattern_course(course, foods, amounts), life_stage=STAGE)
+    eaten = sum(menu.items["grams"].get(f, 0) / 100 for f in ("edamame", "lima"))
+    cap = 1.5 / 7 * (1 + plan.PATTERN_EXCESS)
+    assert eaten == pytest.approx(menu.groups.at["beans_peas_lentils", "total"])
+    assert 1.5 / 7 * (1 - plan.PATTERN_SHORTFALL) <= eaten <= cap
+    assert menu.groups.at["beans_peas_lentils", "high"] == pytest.approx(cap)
+
+
+def test_whole_fat_dairy_is_left_out_and_half_the_fruit_is_whole(course):
+    dairy = {"serving_g": 100, "energy": 60, "magnesium": 10, "sodium": 0, "group": "dairy",
+             "unit": "cup_eq", "equivalents": 1.0}  # fmt: skip
+    juice = {**FRUIT, "subgroup": "fruit_juice", "energy": 40}
+    foods = {"whole_milk": {**dairy, "dairy_fat": "whole", "energy": 50},
+             "skim_milk": {**dairy, "dairy_fat": "fat_free"}, "apple": FRUIT, "juice": juice,
+             "filler": FILLER}  # fmt: skip
+    amounts = {"dairy": (3.0, "cup_eq", "day"), "fruits": (2.0, "cup_eq", "day")}
+    menu = plan_menu(
+        pattern_course(course, foods, amounts), life_stage=STAGE, objective="calories"
+    )
+    assert "whole_milk" not in menu.items.index
+    assert any("whole-fat dairy" in why for why in menu.excluded)
+    whole = menu.items["grams"].get("apple", 0) / 100
+    fruit = whole + menu.items["grams"].get("juice", 0) / 100
+    assert whole >= fruit / 2  # juice is leaner, but at most half the fruit
+    assert "juice" in menu.items.index
+
+
+def test_an_infeasible_pregnancy_names_the_nutrient_and_how_far_it_reaches(course):
+    # Iron at a pregnancy's 27 mg, from foods that hold at most 20 mg within the energy band.
+    rows = [("iron", STAGE, "RDA", 27.0, np.nan, "mg", np.nan)]
+    dri = dri_nutrient_rows({"iron": ("mg", 303, 18.0)})
+    foods = {"a": {**FOODS["a"], "iron": 5.0, "max_portions": 4}}
+    data = course(foods, dri_nutrients=dri, dri_references=dri_reference_rows(rows))
+    with pytest.raises(NoMenuPossible, match="iron") as raised:
+        plan_menu(data, life_stage=STAGE)
+    assert raised.value.nutrients == ["iron"]
+    assert raised.value.reach["iron"] == pytest.approx(20.0)
+    assert "portion caps" in raised.value.limits
+
+
+def test_the_real_menus_meet_the_pattern_and_every_tracked_dri():
+    import cramplab
+
+    data = cramplab.load()
+    for stage in (None, "pregnancy_14_18", "child_4_8"):
+        menu = plan_menu(data, life_stage=stage)
+        assert len(menu.targets.minimum) == 25 and "sodium" not in menu.targets.minimum
+        assert "Iodine" in menu.targets.not_tracked
+        assert not menu.items["food_group"].eq("").any()
+        assert "milk_whole" not in menu.items.index
+        assert (menu.groups["total"] >= menu.groups["low"].fillna(0) - 1e-9).all()
+        assert (menu.groups["total"] <= menu.groups["high"].fillna(np.inf) + 1e-9).all()

@@ -137,7 +137,7 @@ def tiny_package(tmp_path):
     """A data directory with the real descriptor and nutrients, and two foods."""
     directory = tmp_path / "data"
     directory.mkdir()
-    for name in ("datapackage.json", "nutrients.csv"):
+    for name in ("datapackage.json", "nutrients.csv", "dri_nutrients.csv"):
         shutil.copy(DATA_DIR / name, directory / name)
     header = (DATA_DIR / "foods.csv").read_text(encoding="utf-8").splitlines()[0]
     (directory / "foods.csv").write_text(
@@ -185,6 +185,9 @@ def test_rebuilt_tables_copy_sr28_exactly(tiny_sr28, tiny_package):
     assert amounts["potassium"] == "358"  # as written in SR28
     assert amounts["vitamin_b12"] == "0.00"  # zero is zero ...
     assert amounts["vitamin_d"] == ""  # ... and empty stays empty
+    other = [line.split(",") for line in texts["dri_food_nutrients.csv"].splitlines()[1:]]
+    tracked = pd.read_csv(DATA_DIR / "dri_nutrients.csv")["usda_nutr_no"].notna().sum()
+    assert len(other) == 2 * tracked  # every food, every DRI nutrient SR28 gives
 
 
 def test_rebuild_stops_on_an_unknown_food_and_writes_nothing(tiny_sr28, tmp_path):

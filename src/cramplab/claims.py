@@ -486,15 +486,17 @@ def diet_claim_verdict(
 
     supported when every claimed target is met, partly_supported when some are,
     contradicted when none is. life_stage None: the FDA Daily Values (adults), the yardstick
-    of the food claims. Today's planner also asks for the other cramp nutrients' targets, so
-    a claimed nutrient is reported short only when the planner's shortfall names it; the
-    planner that restricts the targets to a list makes this exact (two lines to change below).
+    of the food claims. The planner runs with rules="cramp" (the cramp nutrients only, no food
+    pattern: a claim about nutrients is not a claim about a day's eating). It also asks for the
+    other cramp nutrients' targets, so a claimed nutrient is reported short only when the
+    planner's shortfall names it; the planner that restricts the targets to a list makes this
+    exact (two lines to change below).
     """
     from cramplab import plan  # the planner imports this module's neighbours: import late
 
     others = data.foods.loc[~data.foods["food_id"].isin(foods), "food_id"]
     try:
-        plan.plan_menu(data, life_stage=life_stage, exclude=list(others))
+        plan.plan_menu(data, life_stage=life_stage, exclude=list(others), rules="cramp")
         short, reach, note = [], {}, "a menu of the named foods meets every target"
     except plan.NoMenuPossible as error:
         short = [n for n in nutrients if n in error.nutrients]

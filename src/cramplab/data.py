@@ -131,6 +131,13 @@ class CourseData:
     fish_advice: pd.DataFrame
     upper_limits: pd.DataFrame
     population_intakes: pd.DataFrame
+    # A complete day (notebook 07): the Dietary Guidelines' food groups and pattern, and every
+    # other nutrient with a DRI, with its content of the foods.
+    food_groups: pd.DataFrame
+    food_patterns: pd.DataFrame
+    dri_nutrients: pd.DataFrame
+    dri_references: pd.DataFrame
+    dri_food_nutrients: pd.DataFrame
 
     @classmethod
     def table_names(cls) -> list[str]:

@@ -1640,6 +1640,96 @@ POPULATION_INTAKES = [
 ]
 
 
+# --- the food pattern and the other DRI nutrients ---------------------------------------------
+
+# The Dietary Guidelines' groups and their subgroups, and the unit each group is counted in.
+PATTERN_SUBGROUPS = {
+    "fruits": ("whole_fruit", "fruit_juice"),
+    "vegetables": ("dark_green", "red_orange", "beans_peas_lentils", "starchy", "other"),
+    "grains": ("whole_grains", "refined_grains"),
+    "dairy": ("dairy",),
+    "protein_foods": ("seafood", "meats_poultry_eggs", "nuts_seeds_soy"),
+    "oils": ("oils",),
+    "none": ("none",),
+}
+PATTERN_UNITS = {"fruits": "cup_eq", "vegetables": "cup_eq", "grains": "oz_eq",
+                 "dairy": "cup_eq", "protein_foods": "oz_eq", "oils": "g"}  # fmt: skip
+_GROUP_OF = {sub: group for group, subs in PATTERN_SUBGROUPS.items() for sub in subs}
+
+
+def _in_a_group(t) -> pd.Series:
+    return t.this["food_group"] != "none"
+
+
+FOOD_GROUPS = [
+    Rule(
+        "subgroup",
+        "a subgroup of its food group ({food_group})",
+        lambda t: t.this["subgroup"].map(_GROUP_OF) != t.this["food_group"],
+    ),
+    Rule(
+        "unit",
+        "the unit its food group is counted in: cup_eq (fruits, vegetables, dairy), oz_eq "
+        "(grains, protein foods), g (oils); empty for none",
+        lambda t: t.this["unit"].fillna("") != t.this["food_group"].map(PATTERN_UNITS).fillna(""),
+    ),
+    *[
+        Rule(
+            column,
+            f"{what} for a food in a group (empty for none)",
+            lambda t, column=column: _in_a_group(t) == t.this[column].isna(),
+        )
+        for column, what in (("equivalents", "equivalents"), ("grams", "the measure's grams"))
+    ],
+    Rule(
+        "dairy_fat",
+        "a fat level for dairy, and empty for other foods",
+        lambda t: (t.this["food_group"] == "dairy") == t.this["dairy_fat"].isna(),
+    ),
+]
+FOOD_PATTERNS = [
+    Rule(
+        "unit",
+        "the unit its food group is counted in: cup_eq (fruits, vegetables, dairy), oz_eq "
+        "(grains, protein foods), g (oils)",
+        lambda t: (
+            t.this["unit"]
+            != t.this["component"].map(lambda c: PATTERN_UNITS.get(_GROUP_OF.get(c, c)))
+        ),
+    ),
+]
+DRI_REFERENCES = [
+    Rule(
+        "unit",
+        "% of energy for an AMDR or a Dietary Guidelines limit, else the nutrient's unit in "
+        "dri_nutrients.csv ({nutrient_unit})",
+        lambda t: Flagged(
+            t.this["unit"]
+            != t.this["nutrient_id"]
+            .map(_by_id(t["dri_nutrients"], "nutrient_id")["unit"])
+            .where(~t.this["kind"].isin(["AMDR", "DGA limit"]), "% of energy"),
+            {
+                "nutrient_unit": t.this["nutrient_id"].map(
+                    _by_id(t["dri_nutrients"], "nutrient_id")["unit"]
+                )
+            },
+        ),
+        uses=("dri_nutrients",),
+        text="% of energy for an AMDR or a Dietary Guidelines limit, else the nutrient's unit",
+    ),
+    Rule(
+        "amount",
+        "an amount for an RDA, an AI or an AMDR",
+        lambda t: t.this["kind"].isin(["RDA", "AI", "AMDR"]) & t.this["amount"].isna(),
+    ),
+    Rule(
+        "limit",
+        "a limit for a UL, an AMDR or a Dietary Guidelines limit",
+        lambda t: t.this["kind"].isin(["UL", "AMDR", "DGA limit"]) & t.this["limit"].isna(),
+    ),
+]
+
+
 def _unit_of_nutrient(t) -> pd.Series:
     return t.this["nutrient_id"].map(_by_id(t["nutrients"], "nutrient_id")["unit"])
 
@@ -1669,6 +1759,11 @@ RULES: dict[str, list[Rule]] = {
     "fish_advice": FISH_ADVICE,
     "upper_limits": UPPER_LIMITS,
     "population_intakes": POPULATION_INTAKES,
+    "food_groups": FOOD_GROUPS,
+    "food_patterns": FOOD_PATTERNS,
+    "dri_nutrients": [],
+    "dri_references": DRI_REFERENCES,
+    "dri_food_nutrients": [],
 }
 
 

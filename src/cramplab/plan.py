@@ -1,23 +1,37 @@
-"""Plan a day's menu that meets the cramp-nutrient targets: Stigler's diet problem as a MILP.
+"""Plan a day's menu a dietitian could read: Stigler's diet problem as a MILP.
+
+Two sets of rules (rules=): "guidelines", the default, plans a complete day by the Dietary
+Guidelines for Americans 2020-2025; "cramp" plans for the eight cramp nutrients only (the
+planner before the food pattern; claims.diet_claim_verdict asks that question).
 
 The model, in words:
 
-* Decisions: how many half portions of each food to eat. A portion is a household measure
-  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 tsp of cod liver oil ...), and each
-  food has a cap, the most portions a person would eat of it in a day; a kind of food has
-  one too (data/portion_categories.csv, max_caps), and a young child eats a share of the
-  adult caps (energy_bands.portion_scale).
-* Constraints:
-  - each cramp nutrient reaches its target (the RDA or AI of a life stage, or the FDA Daily
-    Value), sodium its AI;
-  - every upper limit that applies to food holds: the Tolerable Upper Intake Level (UL) of the
-    life stage where it applies to total intake (calcium, vitamin D, vitamin B6; magnesium's UL is
-    for supplements only, so it does not limit food), sodium's CDRR, and the UL for preformed
-    vitamin A (retinol, data/upper_limits.csv), which liver and fish-liver oils can break;
-  - energy falls in the band of the life stage (data/energy_bands.csv): a day's eating;
+* Decisions: how much of each food to eat. A portion is a household measure
+  (data/portion_caps.csv: 1 cup of milk, 3 oz of fish, 1 slice of bread ...), and each food
+  has a cap, the most portions a person would eat of it in a day; a kind of food has one too
+  (data/portion_categories.csv, max_caps), and a young child eats a share of the adult caps
+  (energy_bands.portion_scale). With the food pattern, portions come in eighths and a food on
+  the menu is at least a quarter portion (a day's share of a weekly subgroup amount is small);
+  with rules="cramp", in halves.
+* Constraints (rules="guidelines"; targets_for):
+  - every nutrient with a DRI that SR28 gives reaches its RDA/AI, or its FDA Daily Value
+    (data/dri_nutrients.csv, data/dri_references.csv, and the cramp nutrients'
+    data/intake_references.csv); nutrients SR28 lacks (iodine ...) are listed as not tracked;
+  - every upper limit that applies to food holds: the UL of the life stage where it applies
+    to total intake, folic acid's (the UL for folate covers the synthetic form, which SR28
+    gives), retinol's (preformed vitamin A, data/upper_limits.csv), sodium's CDRR. Sodium is a
+    limit only: the foods are unsalted, so its AI as a floor would push salty foods in;
+  - shares of energy: the AMDRs of protein, fat and carbohydrate, saturated fat under 10%;
+  - the Healthy U.S.-Style pattern at the life stage's level (energy_bands.pattern_kcal,
+    data/food_patterns.csv, data/food_groups.csv): each group and subgroup at least
+    1 - PATTERN_SHORTFALL of its amount a day (a weekly amount / 7), groups and the beans, peas
+    and lentils at most 1 + PATTERN_EXCESS, oils at most their allowance, half the fruit and
+    half the grains whole, no whole-fat dairy; energy within ENERGY_SPREAD of the level;
   - advice for the life stage: fish within the FDA/EPA weekly amounts, as a day's share of a
-    week (data/fish_advice.csv);
-  - a diet pattern leaves out foods by what they contain (data/food_attributes.csv).
+    week (data/fish_advice.csv); a diet pattern leaves out foods by what they contain
+    (data/food_attributes.csv).
+  With rules="cramp": the cramp nutrients' targets (sodium's AI a floor), their ULs, retinol,
+  the energy band, fish advice and diet patterns, as before.
 * Objective (objective="size", the default): the smallest menu. Each food counts as the
   share of its daily cap that is eaten (its whole cap counts 1), and the sum is made as small
   as possible: few foods, moderate portions, energy near the floor of the band. This is the
@@ -53,7 +67,11 @@ from cramplab.analysis import cramp_nutrients, daily_values, intake_targets, nut
 from cramplab.data import DAILY_VALUES_STAGE, CourseData
 
 OBJECTIVES = ("size", "foods", "calories")
-STEP = 0.5  # portions come in halves
+STEP = 0.5  # portions come in halves (rules="cramp")
+# A day's share of a weekly subgroup amount is small (1 cup-eq of beans a week is 0.14 a day),
+# so with the food pattern portions come in eighths, and a child's quarter cup of beans fits.
+PATTERN_STEP = 0.125
+PATTERN_LEAST = 2  # ... and a food on the menu is at least a quarter portion (two steps)
 BINDING_MARGIN = 0.05  # a target or limit binds when the menu is within 5% of it
 OUNCE_G = 28.35
 DAYS_PER_WEEK = 7
@@ -62,6 +80,30 @@ RETINOL = "retinol"
 ENERGY = "energy"
 FISH_WEEK = "fish_week"  # the menu's fish, eaten every day, as a share of a week's advice
 CANDIDATES = 300  # foods the first whole-portion solve considers (more if the proof needs it)
+RULES = ("guidelines", "cramp")
+# The Dietary Guidelines' food pattern, as constraints (rules="guidelines"):
+PATTERN = "healthy_us_style"
+PATTERN_NAME = "the Healthy U.S.-Style pattern"
+# A food group or subgroup may fall up to 15% short of its amount: a day's share of a weekly
+# amount rarely lands on a quarter portion (2 cup-eq of beans a week: 0.29 a day, 1/4 cup).
+PATTERN_SHORTFALL = 0.15
+PATTERN_EXCESS = 0.50  # a food group, and the beans, peas and lentils, at most 50% over it
+ENERGY_SPREAD = 0.10  # energy within 10% of the pattern's calorie level (and in the band)
+GROUPS = ("fruits", "vegetables", "grains", "dairy", "protein_foods", "oils")
+CAPPED_SUBGROUPS = ("beans_peas_lentils",)  # one cap for all beans, peas and lentils
+HALF_WHOLE = {"whole_fruit": "fruits", "whole_grains": "grains"}  # at least half of the group
+# Vegetarian and vegan menus: the Healthy Vegetarian pattern's 2020-2025 amounts were not
+# confirmed, so the course keeps the U.S.-Style amounts and drops the subgroups such a day
+# cannot or need not eat (a departure the notebook states).
+DROPPED_SUBGROUPS = {
+    "vegetarian": ("seafood", "meats_poultry_eggs"),
+    "vegan": ("seafood", "meats_poultry_eggs"),
+    "no_fish": ("seafood",),
+}
+FISH_CEILING = "lowered to the FDA/EPA fish advice"
+KCAL_PER_G = {"protein": 4, "carbohydrate": 4, "total_fat": 9, "saturated_fat": 9}
+WHOLE_FAT = "whole"  # food_groups.dairy_fat: the patterns assume fat-free or low-fat from age 2
+SYNTHETIC_FORMS = {"folic_acid"}  # a UL on the synthetic form alone: SR28 gives that form
 
 
 class NoMenuPossible(ValueError):
@@ -97,6 +139,24 @@ class Targets:
     portion_scale: float  # share of the adult portion caps (children eat less)
     label: str
     life_stage: str
+    rules: str = "cramp"
+    # rules="guidelines": energy shares (nutrient_id index: low, high in % of energy, scope),
+    # the food pattern (component index: unit, amount a day, low, high, basis) and its level
+    shares: pd.DataFrame = field(default_factory=lambda: _empty_shares())
+    pattern: pd.DataFrame = field(default_factory=lambda: _empty_pattern())
+    pattern_kcal: float | None = None
+    not_tracked: dict[str, str] = field(default_factory=dict)  # name -> why
+    limits_not_tracked: dict[str, str] = field(default_factory=dict)  # limit -> why
+    pattern_dropped: dict[str, str] = field(default_factory=dict)  # component -> why
+    step: float = STEP  # the smallest share of a portion the planner eats
+
+
+def _empty_shares() -> pd.DataFrame:
+    return pd.DataFrame(columns=["low", "high", "scope"], dtype=float)
+
+
+def _empty_pattern() -> pd.DataFrame:
+    return pd.DataFrame(columns=["unit", "amount", "low", "high", "basis"])
 
 
 @dataclass
@@ -109,26 +169,218 @@ class Menu:
     excluded: dict[str, int] = field(default_factory=dict)  # why foods were left out: how many
     binding: list[str] = field(default_factory=list)
     patterns: tuple[str, ...] = ()
+    # rules="guidelines": the food pattern (component index: unit, total, amount, low, high,
+    # binds) and the energy shares (nutrient_id index: percent, low, high, binds)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shares: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def kcal(self) -> float:
         return float(self.items["kcal"].sum())
 
     def table(self) -> pd.DataFrame:
-        """The menu as a reader sees it: portions, grams and kcal of each food, then the total.
-
-        The header names whom the menu is for (life stage and diet pattern).
+        """The menu as a reader sees it: each food's household amount, grams and kcal, by food
+        group, then the total. The header names whom the menu is for (life stage and pattern);
+        portions and portion (the measure) let a reader recompute the grams.
         """
-        shown = self.items[["name", "portions", "portion", "grams", "kcal"]].copy()
-        shown.loc["total"] = ["total", np.nan, "", shown["grams"].sum(), shown["kcal"].sum()]
+        items = self.items.copy()
+        if "food_group" not in items:
+            items["food_group"] = ""
+        order = {g: i for i, g in enumerate([*GROUPS, "none", ""])}
+        items = items.iloc[
+            np.argsort(items["food_group"].map(order).fillna(len(order)).to_numpy(), kind="stable")
+        ]
+        items["amount"] = [
+            household(n, p) for n, p in zip(items["portions"], items["portion"], strict=True)
+        ]
+        items["food group"] = items["food_group"].str.replace("_", " ")
+        columns = ["food group", "name", "amount", "portions", "portion", "grams", "kcal"]
+        shown = items[columns].copy()
+        shown.loc["total"] = [
+            "",
+            "total",
+            "",
+            np.nan,
+            "",
+            shown["grams"].sum(),
+            shown["kcal"].sum(),
+        ]
         shown[["grams", "kcal"]] = shown[["grams", "kcal"]].astype(float).round(1)
         for_whom = ", ".join([self.targets.life_stage, *self.patterns])
         shown.columns.name = f"menu for {for_whom}"
         return shown
 
+    def group_table(self) -> pd.DataFrame:
+        """The food-group totals against the pattern's amounts a day (cup-eq, oz-eq, g)."""
+        shown = self.groups[["unit", "total", "amount", "low", "high", "binds"]].copy()
+        shown[["total", "amount", "low", "high"]] = shown[["total", "amount", "low", "high"]].astype(float).round(2)  # fmt: skip
+        shown.index = shown.index.str.replace("_", " ")
+        return shown
 
-def targets_for(data: CourseData, life_stage: str | None = None) -> Targets:
-    """Targets and limits of a life stage, or of the FDA Daily Values (life_stage=None)."""
+    def claim(self) -> str:
+        """What the menu was made to meet, counted from the constraints it was planned with.
+
+        "meets 25 nutrient targets within 20 limits and the Healthy U.S.-Style pattern at
+        2,000 kcal; not tracked: iodine and 8 more". Every count is of what was enforced.
+        """
+        targets = self.targets
+        nutrient_targets = len(targets.minimum)
+        parts = [f"meets {nutrient_targets} nutrient targets within {limit_count(self)} limits"]
+        if len(self.groups):
+            parts.append(f"and {PATTERN_NAME} at {targets.pattern_kcal:,.0f} kcal")
+        text = " ".join(parts)
+        missing = list(targets.not_tracked)
+        if missing:
+            first = missing[0][:1].lower() + missing[0][1:]
+            rest = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            text += f"; not tracked: {first}{rest}"
+        return text
+
+
+def limit_count(menu: Menu) -> int:
+    """The limits a menu was planned within: each nutrient's upper limit (UL, CDRR, retinol),
+    each energy share (an AMDR range counts once), the energy band and the weekly fish advice.
+    The pattern's own caps (a food group at most 50% over, oils) belong to the pattern.
+
+    >>> from cramplab import load
+    >>> limit_count(plan_menu(load()))  # 14 nutrient limits, 4 energy shares, the energy band
+    19
+    """
+    targets = menu.targets
+    count = int(targets.maximum.notna().sum()) + len(targets.shares) + 1  # + the energy band
+    return count + (FISH_WEEK in menu.totals.index)
+
+
+def household(portions: float, portion: str) -> str:
+    """'1.5' of '1 cup' -> '1 1/2 cup'; '0.5' of '3 oz' -> '1 1/2 oz': the measure multiplied."""
+    from fractions import Fraction
+
+    words = str(portion).split(" ", 1)
+    try:
+        count = Fraction(words[0])
+        rest = words[1] if len(words) > 1 else ""
+    except (ValueError, ZeroDivisionError):
+        count, rest = Fraction(1), str(portion)
+    value = (count * Fraction(portions).limit_denominator(8)).limit_denominator(16)
+    whole, part = divmod(value, 1)
+    text = " ".join(
+        [str(whole)] * bool(whole) + [f"{part.numerator}/{part.denominator}"] * bool(part)
+    )
+    return f"{text or '0'} {rest}".strip()
+
+
+def targets_for(
+    data: CourseData, life_stage: str | None = None, rules: str = "guidelines"
+) -> Targets:
+    """Targets and limits of a life stage, or of the FDA Daily Values (life_stage=None).
+
+    rules="guidelines" (a complete day): every nutrient with a DRI that SR28 gives, at its
+    RDA/AI (or Daily Value), every UL that applies to food, sodium as a limit only (its CDRR:
+    the foods are unsalted, so an AI as a floor would only push salty foods in), the AMDRs and
+    the Dietary Guidelines' saturated-fat limit as shares of energy, and the Healthy U.S.-Style
+    pattern at the life stage's level (energy_bands.pattern_kcal) with energy near that level.
+    rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
+    food pattern; claims.diet_claim_verdict asks this question).
+    """
+    if rules not in RULES:
+        raise ValueError(f"rules must be one of {RULES}, not {rules!r}")
+    targets = _cramp_targets(data, life_stage)
+    if rules == "guidelines":
+        _add_guidelines(data, targets)
+    return targets
+
+
+def _add_guidelines(data: CourseData, targets: Targets) -> None:
+    stage = targets.life_stage
+    targets.rules = "guidelines"
+    targets.minimum = targets.minimum.drop("sodium", errors="ignore")  # a limit, not a floor
+    described = data.dri_nutrients.set_index("nutrient_id")
+    tracked = described.index[described["usda_nutr_no"].notna()]
+    refs = data.dri_references[data.dri_references["life_stage"] == stage]
+    amounts = refs[refs["kind"].isin(["RDA", "AI"])].set_index("nutrient_id")["amount"]
+    if stage == DAILY_VALUES_STAGE:  # the Daily Values, and an RDA where they set none
+        daily = described["daily_value"].dropna()
+        amounts = pd.concat([daily, amounts[~amounts.index.isin(daily.index)]])
+    every = data.dri_references
+    limits_only = set(every.loc[every["kind"] == "DGA limit", "nutrient_id"]) - set(
+        every.loc[every["kind"].isin(["RDA", "AI"]), "nutrient_id"]
+    )  # added sugars: a limit, not a nutrient to reach
+    with_target = set(every.loc[every["kind"].isin(["RDA", "AI"]), "nutrient_id"])
+    with_target |= set(described.index[described["daily_value"].notna()]) - limits_only
+    for nutrient_id, row in described.iterrows():
+        if nutrient_id in limits_only:
+            continue
+        if nutrient_id not in tracked:
+            targets.not_tracked[row["name"]] = "not in SR28"
+        elif nutrient_id in amounts.index:
+            targets.minimum[nutrient_id] = float(amounts[nutrient_id])
+        elif nutrient_id in with_target:
+            targets.not_tracked[row["name"]] = f"no DRI recorded for {stage}"
+    for row in refs[refs["kind"] == "UL"].itertuples():
+        applies = row.limit_scope == "total intake" or row.nutrient_id in SYNTHETIC_FORMS
+        if row.nutrient_id in tracked and applies:
+            targets.maximum[row.nutrient_id] = float(row.limit)
+            targets.scope[row.nutrient_id] = "UL" if row.limit_scope == "total intake" else f"UL, {row.limit_scope}"  # fmt: skip
+        elif row.nutrient_id in tracked:
+            name = f"{described.at[row.nutrient_id, 'name']} UL"
+            targets.limits_not_tracked[name] = (
+                f"covers {row.limit_scope}, which SR28 does not separate"
+            )
+    shares, kept = refs[refs["kind"].isin(["AMDR", "DGA limit"])], {}
+    for row in shares.itertuples():
+        name = described.at[row.nutrient_id, "name"]
+        if row.nutrient_id in tracked and row.nutrient_id in KCAL_PER_G:
+            low = row.amount if pd.notna(row.amount) else 0.0
+            kept[row.nutrient_id] = (float(low), float(row.limit), row.kind)
+        else:
+            targets.limits_not_tracked[f"{name} < {row.limit:g}% of energy"] = "not in SR28"
+    if kept:
+        targets.shares = pd.DataFrame.from_dict(
+            kept, orient="index", columns=["low", "high", "scope"]
+        )
+    band = data.energy_bands.set_index("life_stage").loc[stage]
+    level = band.get("pattern_kcal", np.nan)
+    if pd.isna(level) or data.food_groups.empty:
+        return
+    targets.pattern_kcal = float(level)
+    targets.step = PATTERN_STEP
+    low = max(targets.energy[0], level * (1 - ENERGY_SPREAD))
+    high = min(targets.energy[1], level * (1 + ENERGY_SPREAD))
+    targets.energy = (float(low), float(high))
+    targets.pattern = pattern_amounts(data, stage, float(level))
+    if targets.fish is not None and "seafood" in targets.pattern.index:
+        # The FDA/EPA advice is a ceiling for this life stage (mercury): where it allows less
+        # seafood than the pattern asks, the pattern's seafood floor comes down to it.
+        most = max(targets.fish.values()) / OUNCE_G / DAYS_PER_WEEK  # oz a day
+        if most < targets.pattern.at["seafood", "low"]:
+            targets.pattern.loc["seafood", ["amount", "low"]] = [most, most * (1 - PATTERN_SHORTFALL)]  # fmt: skip
+            targets.pattern.at["seafood", "basis"] = FISH_CEILING
+
+
+def pattern_amounts(data: CourseData, life_stage: str, kcal: float) -> pd.DataFrame:
+    """The pattern's amounts a day at a calorie level (a week's amount / 7), with the range the
+    planner holds each to: at least (1 - PATTERN_SHORTFALL) of it; food groups and the beans,
+    peas and lentils at most (1 + PATTERN_EXCESS) of it; oils only at most (an allowance)."""
+    rows = data.food_patterns
+    rows = rows[(rows["pattern"] == PATTERN) & (rows["kcal"] == kcal)]
+    if rows.empty:
+        raise ValueError(f"food_patterns.csv has no {PATTERN} at {kcal:,.0f} kcal")
+    general = rows[rows["life_stage"].isna()].set_index("component")
+    own = rows[rows["life_stage"] == life_stage].set_index("component")
+    chosen = pd.concat([own, general[~general.index.isin(own.index)]]).loc[general.index]
+    per_day = chosen["amount"] / np.where(chosen["period"] == "week", DAYS_PER_WEEK, 1)
+    table = pd.DataFrame({"unit": chosen["unit"], "amount": per_day.astype(float)})
+    table["low"] = np.where(table.index == "oils", np.nan, per_day * (1 - PATTERN_SHORTFALL))
+    capped = table.index.isin([*GROUPS, *CAPPED_SUBGROUPS])
+    table["high"] = np.where(
+        table.index == "oils", per_day, np.where(capped, per_day * (1 + PATTERN_EXCESS), np.nan)
+    )
+    table["basis"] = np.where(chosen["life_stage"].notna(), chosen["source"], "Table A3-2")
+    return table
+
+
+def _cramp_targets(data: CourseData, life_stage: str | None) -> Targets:
+    """The cramp nutrients' targets (sodium's AI a floor), every UL on them, retinol, energy."""
     nutrients = cramp_nutrients(data)
     refs = data.intake_references
     stage = DAILY_VALUES_STAGE if life_stage is None else life_stage
@@ -212,11 +464,34 @@ class _Tables:
     names: pd.Series
     units: pd.Series
     category_caps: pd.Series  # portion_categories.max_caps, by category
+    groups: pd.DataFrame  # food-pattern equivalents per 100 g, one column per group/subgroup
+    food_group: pd.Series  # food_groups.food_group ("" where a food has none recorded)
+
+
+def food_group_matrix(data: CourseData, index: pd.Index | None = None) -> pd.DataFrame:
+    """Equivalents per 100 g of each food (rows) in each food group and subgroup (columns):
+    food_groups.equivalents / grams * 100; 0 outside the food's own group and subgroup."""
+    table = data.food_groups.set_index("food_id")
+    index = data.foods["food_id"] if index is None else index
+    per_100g = (table["equivalents"] / table["grams"] * 100).fillna(0.0)
+    names = [*GROUPS, *sorted(set(table["subgroup"]) - set(GROUPS) - {"none"})]
+    matrix = pd.DataFrame(0.0, index=pd.Index(index, name="food_id"), columns=names)
+    for column in ("food_group", "subgroup"):
+        for name, foods in table.groupby(column).groups.items():
+            if name in matrix.columns:
+                inside = matrix.index.intersection(foods)
+                matrix.loc[inside, name] = per_100g[inside].to_numpy()
+    return matrix
 
 
 def _tables(data: CourseData) -> _Tables:
     """Computed afresh for every plan (a notebook may have edited a table in place)."""
     per_100g = nutrient_matrix(data)
+    if not data.dri_food_nutrients.empty:
+        other = data.dri_food_nutrients.pivot(
+            index="food_id", columns="nutrient_id", values="amount"
+        )
+        per_100g = per_100g.join(other.reindex(per_100g.index))
     attributes = data.food_attributes.set_index("food_id").reindex(per_100g.index)
     if RETINOL in per_100g.columns and per_100g[RETINOL].isna().any():
         fortified = data.foods.set_index("food_id")["fortified"].reindex(per_100g.index)
@@ -228,8 +503,17 @@ def _tables(data: CourseData) -> _Tables:
         caps=data.portion_caps.set_index("food_id").reindex(per_100g.index),
         fish_advice=attributes["fish_advice"],
         names=data.foods.set_index("food_id")["name"].reindex(per_100g.index),
-        units=data.nutrients.set_index("nutrient_id")["unit"],
+        units=pd.concat(
+            [
+                data.nutrients.set_index("nutrient_id")["unit"],
+                data.dri_nutrients.set_index("nutrient_id")["unit"],
+            ]
+        ),
         category_caps=data.portion_categories.set_index("category")["max_caps"],
+        groups=food_group_matrix(data, per_100g.index),
+        food_group=data.food_groups.set_index("food_id")["food_group"]
+        .reindex(per_100g.index)
+        .fillna(""),
     )
 
 
@@ -258,11 +542,32 @@ class _Problem:
             LinearConstraint(matrix(self.limited), self.low, self.high),
         ]
 
+    least: int = 1  # the fewest steps of a food on the menu (semi-continuous when more)
+
     def solve(self, cost: np.ndarray, keep: np.ndarray):
-        return milp(
-            cost[keep], constraints=self.rows(keep), integrality=np.ones(keep.sum()),
-            bounds=Bounds(0, self.steps[keep]),
-        )  # fmt: skip
+        if self.least <= 1:
+            return milp(
+                cost[keep], constraints=self.rows(keep), integrality=np.ones(keep.sum()),
+                bounds=Bounds(0, self.steps[keep]),
+            )  # fmt: skip
+        # x steps of each food and y (on the menu or not): least * y <= x <= steps * y
+        n = int(keep.sum())
+        steps = self.steps[keep]
+        link = hstack([diags(np.ones(n)), diags(-steps)])
+        floor = hstack([diags(np.ones(n)), diags(-np.full(n, float(self.least)))])
+        result = milp(
+            np.concatenate([cost[keep], np.zeros(n)]),
+            constraints=[
+                *self.rows(keep, extra_columns=n),
+                LinearConstraint(link, -np.inf, 0.0),
+                LinearConstraint(floor, 0.0, np.inf),
+            ],
+            integrality=np.ones(2 * n),
+            bounds=Bounds(0, np.concatenate([steps, np.ones(n)])),
+        )
+        if result.x is not None:
+            result.x = result.x[:n]
+        return result
 
     def relaxation(self, cost: np.ndarray):
         """The same problem with fractional portions allowed (a linear programme)."""
@@ -285,6 +590,7 @@ def plan_menu(
     exclude: pd.Index | list[str] = (),
     limits: dict[str, float] | None = None,
     portions: dict[str, float] | None = None,
+    rules: str = "guidelines",
 ) -> Menu:
     """Solve for a day's menu. Raises NoMenuPossible, naming targets and limits, if none exists.
 
@@ -294,11 +600,25 @@ def plan_menu(
     exclude: more food_ids to leave out; limits: extra upper bounds on daily totals, e.g.
     {"sodium": 1800} or {"energy": 2000} (float("inf") lifts a limit); portions: the most
     portions of a food for this life stage, in place of data/portion_caps.csv (and of the
-    life stage's portion_scale), e.g. {"cod_liver_oil": 3}.
+    life stage's portion_scale), e.g. {"cod_liver_oil": 3}. rules: "guidelines" (a complete
+    day: every DRI nutrient SR28 gives, the limits and the food pattern; see targets_for) or
+    "cramp" (the cramp nutrients only).
+
+    >>> from cramplab import load
+    >>> menu = plan_menu(load())
+    >>> menu.targets.life_stage, menu.foods_considered
+    ('daily_values', 108)
+    >>> bool(menu.shares.loc["saturated_fat", "percent"] < 10)  # a limit, kept
+    True
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
-    targets = targets_for(data, life_stage)
+    targets = targets_for(data, life_stage, rules)
+    for pattern in patterns:
+        for component in DROPPED_SUBGROUPS.get(pattern, ()):
+            if component in targets.pattern.index:
+                targets.pattern = targets.pattern.drop(component)
+                targets.pattern_dropped[component] = f"a {pattern} day"
     for nutrient_id, value in (limits or {}).items():
         if nutrient_id == ENERGY:
             targets.energy = (min(targets.energy[0], value), value)
@@ -307,7 +627,11 @@ def plan_menu(
             targets.scope[nutrient_id] = "your limit"
     left_out = pd.Index(list(exclude)).union(excluded_foods(data, patterns=tuple(patterns)))
     tables = _tables(data)
-    problem, excluded = _build(tables, targets, left_out, portions or {})
+    whole_fat = pd.Index([])
+    if len(targets.pattern):
+        groups = data.food_groups
+        whole_fat = pd.Index(groups.loc[groups["dairy_fat"] == WHOLE_FAT, "food_id"])
+    problem, excluded = _build(tables, targets, left_out, portions or {}, whole_fat)
     if len(problem.foods) == 0:
         raise NoMenuPossible("no foods are left to choose from", problem.goal)
     if objective == "foods":
@@ -323,7 +647,11 @@ def plan_menu(
 
 
 def _build(
-    tables: _Tables, targets: Targets, left_out: pd.Index, portions: dict[str, float]
+    tables: _Tables,
+    targets: Targets,
+    left_out: pd.Index,
+    portions: dict[str, float],
+    whole_fat: pd.Index | None = None,
 ) -> tuple[_Problem, dict]:
     caps = tables.caps
     unknown = sorted(set(portions) - set(caps.index))
@@ -334,6 +662,7 @@ def _build(
         max_portions[caps.index.get_loc(food_id)] = value
     goal = list(targets.minimum.index)
     limited = [n for n in targets.maximum.index if pd.notna(targets.maximum[n])]
+    shares = list(targets.shares.index)
     amounts = tables.per_100g
 
     excluded = {}
@@ -347,11 +676,14 @@ def _build(
         usable &= ~mask
 
     leave_out(amounts.index.isin(left_out), "left out by a diet pattern or by name")
-    steps = np.floor(max_portions / STEP + TOLERANCE)
-    leave_out(~(steps >= 1), "portion cap smaller than half a portion")
     leave_out(
-        amounts[[ENERGY, *limited]].isna().any(axis=1), "energy or a limited nutrient missing"
+        amounts.index.isin([] if whole_fat is None else whole_fat),
+        "whole-fat dairy (the pattern assumes fat-free or low-fat from age 2)",
     )
+    steps = np.floor(max_portions / targets.step + TOLERANCE)
+    leave_out(~(steps >= 1), "portion cap smaller than half a portion")
+    checked = list(dict.fromkeys([ENERGY, *limited, *shares]))
+    leave_out(amounts[checked].isna().any(axis=1), "energy or a limited nutrient missing")
     fish_share = None
     if targets.fish is not None:
         advice = tables.fish_advice
@@ -364,7 +696,7 @@ def _build(
 
     index = amounts.index[usable]
     steps = steps[usable]
-    half_g = caps["portion_g"].to_numpy(float)[usable] * STEP
+    half_g = caps["portion_g"].to_numpy(float)[usable] * targets.step
     per_half = amounts.to_numpy(float)[usable] * half_g[:, None] / 100.0
     columns = list(amounts.columns)
     take = lambda names: per_half[:, [columns.index(n) for n in names]]  # noqa: E731
@@ -384,16 +716,67 @@ def _build(
         low.append([-np.inf])
         high.append([rules[name]])
         names.append(f"category:{name}")
+    kcal = take([ENERGY])[:, 0]
+    for nutrient_id, (least, most, _) in targets.shares.iterrows():
+        energy_from = take([nutrient_id])[:, 0] * KCAL_PER_G[nutrient_id]
+        for bound, share, name in ((most, "high", "share"), (least, "low", "share_low")):
+            if share == "low" and not least > 0:
+                continue
+            blocks.append((energy_from - bound / 100 * kcal)[:, None])
+            low.append([-np.inf] if share == "high" else [0.0])
+            high.append([0.0] if share == "high" else [np.inf])
+            names.append(f"{name}:{nutrient_id}")
+    contribution, minimum, goal = np.nan_to_num(take(goal)), targets.minimum[goal].to_numpy(float), list(goal)  # fmt: skip
+    if len(targets.pattern):
+        equivalents = tables.groups.to_numpy(float)[usable] * half_g[:, None] / 100.0
+        column = {c: i for i, c in enumerate(tables.groups.columns)}
+        for component, row in targets.pattern.iterrows():
+            amount = equivalents[:, column[component]]
+            if not amount.any():
+                targets.pattern_dropped[component] = "no food left in it"
+                continue
+            if component == "seafood" and row["basis"] == FISH_CEILING:
+                smallest = (amount[amount > 0] * PATTERN_LEAST).min()
+                if smallest > row["amount"] * (1 + TOLERANCE):
+                    # The weekly advice allows less fish than the smallest daily amount: a
+                    # week would serve fish on some days; a day repeated all week cannot.
+                    targets.pattern_dropped[component] = (
+                        f"the FDA/EPA advice allows {row['amount'] * DAYS_PER_WEEK:.3g} oz a week, "
+                        f"less than the smallest amount ({smallest:.3g} oz) every day"
+                    )
+                    continue
+            if pd.notna(row["low"]):
+                contribution = np.hstack([contribution, amount[:, None]])
+                minimum = np.append(minimum, row["low"])
+                goal.append(f"group:{component}")
+            if pd.notna(row["high"]):
+                if component in CAPPED_SUBGROUPS:
+                    # never below the smallest amount on a menu (a quarter cup of beans), or
+                    # a small day's share would keep the subgroup off every menu
+                    least = (amount[amount > 0] * PATTERN_LEAST).min()
+                    targets.pattern.at[component, "high"] = max(row["high"], least)
+                blocks.append(amount[:, None])
+                low.append([-np.inf])
+                high.append([targets.pattern.at[component, "high"]])
+                names.append(f"group:{component}")
+        for part, whole in HALF_WHOLE.items():
+            if whole in targets.pattern.index and whole not in targets.pattern_dropped:
+                blocks.append((equivalents[:, column[part]] - 0.5 * equivalents[:, column[whole]])[:, None])  # fmt: skip
+                low.append([0.0])
+                high.append([np.inf])
+                names.append(f"half:{part}")
+        targets.pattern = targets.pattern.drop(list(targets.pattern_dropped), errors="ignore")
     problem = _Problem(
+        least=PATTERN_LEAST if len(targets.pattern) else 1,
         foods=index,
-        contribution=np.nan_to_num(take(goal)),
-        minimum=targets.minimum[goal].to_numpy(float),
+        contribution=contribution,
+        minimum=minimum,
         goal=goal,
         limited=np.hstack(blocks),
         low=np.concatenate(low),
         high=np.concatenate(high),
         limit_names=names,
-        kcal=per_half[:, columns.index(ENERGY)],
+        kcal=kcal,
         steps=steps,
     )
     return problem, excluded
@@ -529,6 +912,14 @@ def _describe_limit(name: str, targets: Targets) -> str:
         return "the FDA/EPA weekly fish advice"
     if name == "portion caps":
         return "the portion caps"
+    kind, _, what = name.partition(":")
+    if kind in ("share", "share_low"):
+        low, high, scope = targets.shares.loc[what]
+        return f"{what.replace('_', ' ')} {low:g}-{high:g}% of energy ({scope})"
+    if kind == "group":
+        return f"{what.replace('_', ' ')} at most {targets.pattern.at[what, 'high']:.3g} {targets.pattern.at[what, 'unit']}"  # fmt: skip
+    if kind == "half":
+        return f"at least half of {HALF_WHOLE[what].replace('_', ' ')} as {what.replace('_', ' ')}"
     return f"{name} ≤ {targets.maximum[name]:,.4g} ({targets.scope[name]})"
 
 
@@ -537,7 +928,7 @@ def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Men
     index = problem.foods[chosen]
     rows_of = tables.per_100g.index.get_indexer(index)
     caps = tables.caps.iloc[rows_of]
-    portions = halves[chosen] * STEP
+    portions = halves[chosen] * targets.step
     grams = caps["portion_g"].to_numpy() * portions
     items = pd.DataFrame(
         {
@@ -547,11 +938,14 @@ def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Men
             "grams": grams,
             "kcal": problem.kcal[chosen] * halves[chosen],
             "at_cap": halves[chosen] >= problem.steps[chosen],
+            "food_group": tables.food_group.iloc[rows_of].to_numpy(),
         },
         index=index,
     )
     per_100g = tables.per_100g
-    rows = [r for r in dict.fromkeys([*targets.minimum.index, RETINOL, ENERGY]) if r in per_100g]
+    limited = targets.maximum.index[targets.maximum.notna()]
+    wanted = [*targets.minimum.index, *limited, RETINOL, *targets.shares.index, ENERGY]
+    rows = [r for r in dict.fromkeys(wanted) if r in per_100g]
     eaten = np.nan_to_num(per_100g[rows].to_numpy()[rows_of]).T @ grams / 100.0
     target = targets.minimum.reindex(rows).to_numpy(float, copy=True)
     limit = targets.maximum.reindex(rows).to_numpy(float, copy=True)
@@ -570,6 +964,28 @@ def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Men
     )
     totals["binds"] = binds(totals)
     binding = [f"{n} {b}" for n, b in totals["binds"].items() if b]
+    shares = pd.DataFrame(columns=["percent", "low", "high", "limit_scope", "binds"])
+    if len(targets.shares):
+        kcal = totals.at[ENERGY, "total"]
+        percent = [
+            totals.at[n, "total"] * KCAL_PER_G[n] / kcal * 100 for n in targets.shares.index
+        ]
+        shares = targets.shares.rename(columns={"scope": "limit_scope"}).assign(percent=percent)
+        shares = shares[["percent", "low", "high", "limit_scope"]]
+        shares["binds"] = binds(
+            pd.DataFrame({"total": shares["percent"], "target": shares["low"].where(shares["low"] > 0),
+                          "limit": shares["high"]})
+        )  # fmt: skip
+        binding += [f"{n} share of energy {b}" for n, b in shares["binds"].items() if b]
+    groups = pd.DataFrame(columns=["unit", "total", "amount", "low", "high", "binds"])
+    if len(targets.pattern):
+        matrix = tables.groups.iloc[rows_of]
+        eaten_eq = matrix.to_numpy().T @ grams / 100.0
+        total_eq = pd.Series(eaten_eq, index=matrix.columns)
+        groups = targets.pattern[["unit", "amount", "low", "high"]].copy()
+        groups.insert(1, "total", total_eq.reindex(groups.index).to_numpy())
+        groups["binds"] = binds(groups.rename(columns={"low": "target", "high": "limit"}))
+        binding += [f"{c} (food group) {b}" for c, b in groups["binds"].items() if b]
     binding += [f"{name} at its cap" for name in items.loc[items["at_cap"], "name"]]
     return Menu(
         items=items,
@@ -579,6 +995,8 @@ def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Men
         foods_considered=len(problem.foods),
         excluded=excluded,
         binding=binding,
+        groups=groups,
+        shares=shares,
     )
 
 

@@ -69,6 +69,13 @@ ABBREV_COLUMN_FOR = {
     208: "Energ_Kcal", 255: "Water_(g)", 301: "Calcium_(mg)", 304: "Magnesium_(mg)",
     306: "Potassium_(mg)", 307: "Sodium_(mg)", 404: "Thiamin_(mg)", 415: "Vit_B6_(mg)",
     418: "Vit_B12_(µg)", 328: "Vit_D_(µg)", 324: "Vit_D_IU", 319: "Retinol_(µg)",
+    # the other nutrients with a DRI (dri_nutrients.csv) and the macronutrients behind limits
+    203: "Protein_(g)", 204: "Lipid_Tot_(g)", 205: "Carbohydrt_(g)", 291: "Fiber_TD_(g)",
+    606: "FA_Sat_(g)", 303: "Iron_(mg)", 305: "Phosphorus_(mg)", 309: "Zinc_(mg)",
+    312: "Copper_(mg)", 315: "Manganese_(mg)", 317: "Selenium_(µg)", 401: "Vit_C_(mg)",
+    405: "Riboflavin_(mg)", 406: "Niacin_(mg)", 410: "Panto_Acid_(mg)", 431: "Folic_Acid_(µg)",
+    435: "Folate_DFE_(µg)", 421: "Choline_Tot_(mg)", 320: "Vit_A_RAE", 323: "Vit_E_(mg)",
+    430: "Vit_K_(µg)",
 }  # fmt: skip
 DERIVED_FOOD_COLUMNS = ["usda_description", "food_group", "serving_g", "serving_desc"]
 DEFAULT_SERVING_G = 100.0
@@ -312,12 +319,25 @@ def rebuilt_tables(release: Release, data_dir: Path | str) -> dict[str, str]:
         food["serving_desc"] = describe_measure(measure["Amount"], measure["Msre_Desc"])
         for nutrient_id, column in columns.items():
             long_rows.append([food["food_id"], nutrient_id, abbrev.at[ndb, column]])
-    return {
+    texts = {
         schema["foods"]["path"]: _csv_text([header] + [[f[c] for c in header] for f in foods]),
         schema["food_nutrients"]["path"]: _csv_text(
             [["food_id", "nutrient_id", "amount"], *long_rows]
         ),
     }
+    if "dri_food_nutrients" in schema:  # the other DRI nutrients, those SR28 gives
+        other = schema["dri_nutrients"]
+        dri = read_table(data_dir / other["path"], other["schema"])
+        dri_columns = _nutrient_columns(dri[dri["usda_nutr_no"].notna()])
+        dri_rows = [
+            [food["food_id"], nutrient_id, abbrev.at[food["ndb_no"], column]]
+            for food in foods
+            for nutrient_id, column in dri_columns.items()
+        ]
+        texts[schema["dri_food_nutrients"]["path"]] = _csv_text(
+            [["food_id", "nutrient_id", "amount"], *dri_rows]
+        )
+    return texts
 
 
 def _csv_text(rows: list[list[str]]) -> str:
@@ -490,9 +510,31 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
     )
     food_nutrients["food_id"] = food_nutrients["food_id"].astype("str")
     food_nutrients["nutrient_id"] = food_nutrients["nutrient_id"].astype("str")
+    dri = base.dri_nutrients[base.dri_nutrients["usda_nutr_no"].notna()]
+    dri_columns = _nutrient_columns(dri)
+    dri_wide = pd.DataFrame(
+        {nid: pd.to_numeric(abbrev[col].replace("", np.nan)) for nid, col in dri_columns.items()}
+    )
+    dri_food_nutrients = pd.DataFrame(
+        {
+            "food_id": np.repeat(foods["food_id"].to_numpy(), len(dri_columns)),
+            "nutrient_id": np.tile(np.array(list(dri_columns), dtype=object), len(foods)),
+            "amount": dri_wide.to_numpy().ravel(),
+        }
+    ).astype({"food_id": "str", "nutrient_id": "str"})
+    # SR28 has no food-pattern equivalents: no food is in a food group, so the planner applies
+    # no food pattern on all of SR28 (and says so).
+    food_groups = base.food_groups.iloc[0:0]
     # Diet attributes and portion caps by the documented rules of cramplab.diets.
     tables = diets.release_tables(release, foods, base)
-    return replace(base, foods=foods, food_nutrients=food_nutrients, **tables)
+    return replace(
+        base,
+        foods=foods,
+        food_nutrients=food_nutrients,
+        dri_food_nutrients=dri_food_nutrients,
+        food_groups=food_groups,
+        **tables,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,7 +32,7 @@ def retinol(food_id, grams=None):
 
 
 OLDER = Later(lambda: binding("female_71_plus"))
-WITHOUT = Later(lambda: menu(exclude=("edamame_cooked",)))
+WITHOUT = Later(lambda: menu(exclude=("quinoa_cooked",)))
 JUICE = Later(lambda: retinol("green_juice"))
 
 CASES = [
@@ -46,14 +46,14 @@ CASES = [
     ),
     Case(
         checks.menu_without,
-        args=("edamame_cooked",),
+        args=("quinoa_cooked",),
         right=WITHOUT,
-        equivalent=[Later(lambda: menu(exclude=("edamame_cooked", "lox")))],
+        equivalent=[Later(lambda: menu(exclude=("quinoa_cooked", "lox")))],
         wrong=[
             Later(lambda: menu()),
-            Later(lambda: menu("female_31_50", exclude=("edamame_cooked",))),
+            Later(lambda: menu("female_31_50", exclude=("quinoa_cooked",))),
         ],
-        wrong_type=["edamame_cooked", Later(lambda: menu().items)],
+        wrong_type=["quinoa_cooked", Later(lambda: menu().items)],
     ),
     Case(
         checks.retinol_in_a_day_of,

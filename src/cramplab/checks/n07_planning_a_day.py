@@ -61,8 +61,8 @@ def menu_without(answer, food_id: str) -> None:
     if short:
         wrong(f"this menu misses the targets for {short}.")
     right(
-        f"{len(answer.items)} foods, {answer.kcal:,.0f} kcal and every target met within "
-        f"every limit, without {food_id}: the planner found other sources for what it gave."
+        f"{len(answer.items)} foods, {answer.kcal:,.0f} kcal; the menu {answer.claim()}, "
+        f"without {food_id}: the planner found other sources for what it gave."
     )
 
 

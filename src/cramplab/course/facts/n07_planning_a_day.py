@@ -11,6 +11,7 @@ from cramplab.course.facts import FACTS, Context
 
 TODDLER = "child_1_3"
 TEEN = "pregnancy_14_18"
+CHILD = "child_4_8"
 
 
 def _menus(c: Context) -> dict:
@@ -39,6 +40,10 @@ def vegan(c: Context) -> plan.Menu:
 
 def teen(c: Context) -> plan.Menu:
     return _plan(c, "teen", life_stage=TEEN)
+
+
+def child(c: Context) -> plan.Menu:
+    return _plan(c, "child", life_stage=CHILD)
 
 
 def vegan_unfortified(c: Context) -> plan.NoMenuPossible:
@@ -79,7 +84,19 @@ def _name(c: Context, nutrient_id: str) -> str:
 
 
 def binding_targets(c: Context, menu: plan.Menu) -> list[str]:
-    return [n for n in analysis.cramp_nutrients(c.data) if menu.totals.at[n, "binds"] == "target"]
+    """Every nutrient target of the menu that binds (not only the cramp nutrients')."""
+    return [n for n in menu.targets.minimum.index if menu.totals.at[n, "binds"] == "target"]
+
+
+def _any_name(c: Context, nutrient_id: str) -> str:
+    """A nutrient's name mid-sentence, from nutrients.csv or dri_nutrients.csv; a food group
+    of the pattern ("group:protein_foods") as "protein foods"."""
+    if nutrient_id.startswith("group:"):
+        return nutrient_id.removeprefix("group:").replace("_", " ")
+    if nutrient_id in c.nutrients.index:
+        return _name(c, nutrient_id)
+    name = c.data.dri_nutrients.set_index("nutrient_id").at[nutrient_id, "name"]
+    return name if name[:2].isupper() else name[0].lower() + name[1:]
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -127,7 +144,62 @@ def _(c: Context):
 
 @FACTS.value("default_binding_targets", "the targets that bind in the default menu")
 def _(c: Context):
-    return _join([_name(c, n) for n in binding_targets(c, default(c))])
+    return _join([_any_name(c, n) for n in binding_targets(c, default(c))])
+
+
+@FACTS.value("dri_target_count", "nutrient targets of the default menu (every DRI SR28 gives)")
+def _(c: Context):
+    return len(default(c).targets.minimum)
+
+
+@FACTS.value("not_tracked_count", "nutrients with a DRI that SR28 does not give", "words")
+def _(c: Context):
+    return len(default(c).targets.not_tracked)
+
+
+@FACTS.value("default_limit_count", "limits the default menu was planned within")
+def _(c: Context):
+    return plan.limit_count(default(c))
+
+
+@FACTS.value("pattern_shortfall", "how far short of a food-group amount a menu may fall", ".0%")
+def _(c: Context):
+    return plan.PATTERN_SHORTFALL
+
+
+@FACTS.value("pattern_excess", "how far over a food-group amount a menu may go", ".0%")
+def _(c: Context):
+    return plan.PATTERN_EXCESS
+
+
+@FACTS.value("energy_spread", "how far energy may stray from the pattern's level", ".0%")
+def _(c: Context):
+    return plan.ENERGY_SPREAD
+
+
+@FACTS.value("default_pattern_kcal", "the pattern level of the default menu, kcal", ",.0f")
+def _(c: Context):
+    return default(c).targets.pattern_kcal
+
+
+@FACTS.value("teen_pattern_kcal", "the pattern level of the pregnant teen's menu, kcal", ",.0f")
+def _(c: Context):
+    return teen(c).targets.pattern_kcal
+
+
+@FACTS.value("child_pattern_kcal", "the pattern level of the child's menu, kcal", ",.0f")
+def _(c: Context):
+    return child(c).targets.pattern_kcal
+
+
+@FACTS.value("missing_limited_count", "foods left out for a missing limited nutrient")
+def _(c: Context):
+    return default(c).excluded["energy or a limited nutrient missing"]
+
+
+@FACTS.value("default_saturated_fat", "saturated fat in the default menu, % of energy", ".1f")
+def _(c: Context):
+    return float(default(c).shares.at["saturated_fat", "percent"])
 
 
 @FACTS.value("default_foods_at_cap", "foods of the default menu at their cap", "words")
@@ -168,8 +240,14 @@ def _(c: Context):
 @FACTS.value("vegan_unfortified_b12_reach", "µg B12 a vegan menu without fortified foods reaches")
 def _(c: Context):
     error = vegan_unfortified(c)
-    assert isinstance(error, plan.NoMenuPossible) and error.nutrients == ["vitamin_b12"]
+    assert isinstance(error, plan.NoMenuPossible) and "vitamin_b12" in error.nutrients
     return float(error.reach["vitamin_b12"])
+
+
+@FACTS.value("vegan_unfortified_others", "the other targets a vegan menu without fortified foods misses")  # fmt: skip
+def _(c: Context):
+    error = vegan_unfortified(c)
+    return _join([_any_name(c, n) for n in error.nutrients if n != "vitamin_b12"])
 
 
 @FACTS.value("b12_dv", "the Daily Value for vitamin B12, µg")
@@ -268,29 +346,86 @@ def _(c: Context):
     return teen(c).kcal
 
 
+@FACTS.value("teen_sodium", "mg sodium in the pregnant teen's menu", ",.0f")
+def _(c: Context):
+    return float(teen(c).totals.at["sodium", "total"])
+
+
+@FACTS.value("teen_sodium_cdrr", "sodium's CDRR at 14-18, mg", ",.0f")
+def _(c: Context):
+    return float(teen(c).totals.at["sodium", "limit"])
+
+
+@FACTS.value("teen_binding_targets", "the targets that bind in the pregnant teen's menu")
+def _(c: Context):
+    return _join([_any_name(c, n) for n in binding_targets(c, teen(c))])
+
+
+def _advice_row(c: Context, nutrient_id: str):
+    refs = c.data.dri_references
+    return refs[(refs["nutrient_id"] == nutrient_id) & (refs["life_stage"] == TEEN) & (refs["kind"] == "advice")].iloc[0]  # fmt: skip
+
+
+@FACTS.value("folic_acid_advice", "µg folic acid a day advised before and in pregnancy")
+def _(c: Context):
+    return float(_advice_row(c, "folic_acid")["amount"])
+
+
+@FACTS.value("iodine_advice", "µg iodine a day in a supplement advised in pregnancy")
+def _(c: Context):
+    return float(_advice_row(c, "iodine")["amount"])
+
+
+@FACTS.value("teen_folic_acid", "µg folic acid in the pregnant teen's menu", ",.0f")
+def _(c: Context):
+    return float(teen(c).totals.at["folic_acid", "total"])
+
+
+@FACTS.value("teen_folic_acid_ul", "the folic acid UL at 14-18 in pregnancy, µg", ",.0f")
+def _(c: Context):
+    return float(teen(c).totals.at["folic_acid", "limit"])
+
+
+@FACTS.value("teen_folic_acid_with_advice", "the teen menu's folic acid plus the advised supplement, µg", ",.0f")  # fmt: skip
+def _(c: Context):
+    return float(teen(c).totals.at["folic_acid", "total"]) + float(_advice_row(c, "folic_acid")["amount"])  # fmt: skip
+
+
 @FACTS.claim(
-    "teen_sodium_binds", "sodium binds at its CDRR", "the teen's sodium binds at the CDRR"
+    "teen_folic_acid_within_ul",
+    "within the UL",
+    "the teen menu's folic acid plus the advised 400 µg stays under the folic acid UL",
 )
 def _(c: Context):
-    return teen(c).totals.at["sodium", "binds"] == "limit"
+    total = float(teen(c).totals.at["folic_acid", "total"]) + float(_advice_row(c, "folic_acid")["amount"])  # fmt: skip
+    return total <= float(teen(c).totals.at["folic_acid", "limit"])
 
 
-@FACTS.claim(
-    "vitamin_d_binds_in_all_three",
-    "the vitamin D target binds in all three",
-    "vitamin D's target binds in the default, vegan and pregnancy menus",
-)
+# --- a child of 4 to 8 ------------------------------------------------------------------------
+
+
+@FACTS.claim("child_low_fat_dairy", "low-fat or fat-free", "the child's menu holds no whole-fat dairy and some dairy")  # fmt: skip
 def _(c: Context):
-    return all("vitamin_d" in binding_targets(c, m) for m in (default(c), vegan(c), teen(c)))
+    groups = c.data.food_groups.set_index("food_id")
+    items = child(c).items.index
+    fats = groups.loc[items, "dairy_fat"].dropna()
+    return len(fats) > 0 and not (fats == "whole").any()
 
 
-@FACTS.claim(
-    "vitamin_d_binds_in_three_compared",
-    "binds in the three menus compared",
-    "vitamin D's target binds in the default, vegan and pregnancy menus (key points)",
-)
+@FACTS.value("child_fish_oz_week", "oz of fish a week the FDA/EPA advice allows a child of 4-8")
 def _(c: Context):
-    return all("vitamin_d" in binding_targets(c, m) for m in (default(c), vegan(c), teen(c)))
+    advice = c.data.fish_advice.set_index("life_stage").loc[CHILD]
+    return int(advice["best_choice_servings"] * advice["serving_oz"])
+
+
+@FACTS.claim("child_seafood_dropped", "leaves the seafood subgroup out", "the child's menu drops the seafood subgroup for the fish advice")  # fmt: skip
+def _(c: Context):
+    return "FDA/EPA" in child(c).targets.pattern_dropped.get("seafood", "")
+
+
+@FACTS.value("child_kcal", "kcal of the child's menu", ",.0f")
+def _(c: Context):
+    return child(c).kcal
 
 
 @FACTS.claim(
@@ -309,12 +444,12 @@ def _(c: Context):
 
 
 @FACTS.claim(
-    "edamame_in_all_three",
-    "in all three menus above",
-    "edamame is in the default, vegan and pregnancy menus",
+    "quinoa_in_all_three",
+    "in the default, vegan and pregnancy menus",
+    "quinoa is in the default, vegan and pregnancy menus",
 )
 def _(c: Context):
-    return all("edamame_cooked" in m.items.index for m in (default(c), vegan(c), teen(c)))
+    return all("quinoa_cooked" in m.items.index for m in (default(c), vegan(c), teen(c)))
 
 
 # --- what people eat -------------------------------------------------------------------------
