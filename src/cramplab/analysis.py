@@ -273,6 +273,11 @@ def claim_levels(data: CourseData, basis: str = "racc") -> pd.DataFrame:
 
     On "racc" this is the FDA's verdict; on "serving" or "label" it is what the word would be
     if the household or label serving were the yardstick (which the rule does not allow).
+
+    >>> from cramplab import load
+    >>> levels = claim_levels(load())
+    >>> levels.loc["almonds", ["magnesium", "calcium"]].tolist()
+    ['good source', 'neither']
     """
     pdv = percent_dv(data, basis)
     return pdv.apply(lambda column: claim_level(column))

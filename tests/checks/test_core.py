@@ -150,9 +150,59 @@ def test_a_missing_name_is_unanswered_and_a_present_one_is_checked(capsys):
     right = next(case for case in CASES if case.check is checks.foods_missing_vitamin_d).right
     namespace = {"checks": checks}
     exec("checks.foods_missing_vitamin_d()", namespace)
-    assert capsys.readouterr().out.startswith("Not answered yet: there is no `answer`")
-    exec(f"answer = {value(right)}\nchecks.foods_missing_vitamin_d()", namespace)
+    assert capsys.readouterr().out.startswith("Not answered yet: there is no `answer_1_3`")
+    exec(f"answer_1_2 = {value(right)}\nchecks.foods_missing_vitamin_d()", namespace)
+    out = capsys.readouterr().out
+    assert out.startswith("Not answered yet: "), "another exercise's answer was picked up"
+    exec(f"answer_1_3 = {value(right)}\nchecks.foods_missing_vitamin_d()", namespace)
     assert capsys.readouterr().out.startswith("Correct! ")
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_each_exercise_has_its_own_answer_name(check):
+    number = check.exercise_number
+    assert number and check.answer_name == "answer_" + number.replace(".", "_")
+    assert check.answer_names[0] == check.answer_name
+    assert (check.__doc__ or "").startswith(f"Exercise {number}:")
+
+
+def test_no_two_checks_share_an_answer_name():
+    names = [name for check in CHECKS for name in check.answer_names]
+    assert len(names) == len(set(names))
+
+
+def test_several_answer_names_are_read_in_order(capsys):
+    @core.exercise(name=("answer_9_1", "answer_9_1b"))
+    def pair(first, second=...):
+        core.require(second, "answer_9_1b")
+        core.right(f"{first} and {second}.")
+
+    assert (pair.exercise_number, pair.answer_names) == ("9.1", ("answer_9_1", "answer_9_1b"))
+    namespace = {"pair": pair, "answer_9_1": 1}
+    exec("pair()", namespace)
+    assert capsys.readouterr().out.startswith("Not answered yet: there is no `answer_9_1`")
+    exec("answer_9_1b = 2\npair()", namespace)
+    assert capsys.readouterr().out == "Correct! 1 and 2.\n"
+
+
+def test_verdict_judges_without_printing(capsys):
+    right = next(case for case in CASES if case.check is checks.foods_missing_vitamin_d).right
+    check = checks.foods_missing_vitamin_d
+    assert core.verdict(check, value(right))[0] == "correct"
+    assert core.verdict(check, -1)[0] == "not_quite"
+    assert core.verdict(check, "twenty")[0] == "wrong_type"
+    assert core.verdict(check, ...)[0] == "not_answered"
+    assert core.verdict(check)[0] == "not_answered"
+    _, message = core.verdict(check, -1)
+    assert message == check.outcome(-1).message and message.startswith("Not quite: ")
+    assert capsys.readouterr().out == ""
+
+
+def test_decimals_accept_the_rounding_the_message_uses():
+    check = outcome_of(core.number, 131.28, what="the grams", decimals=0)
+    for same in (131, 131.3, 131.28, 130.79):
+        assert check.outcome(same).kind == core.RIGHT, same
+    assert check.outcome(130).message.endswith("Give it to a whole number or more precisely.")
 
 
 def test_a_check_that_breaks_prints_one_line(capsys):

@@ -14,16 +14,19 @@ from .cases import Case, generated_tests
 DATA = load()
 WIDE = analysis.nutrient_matrix(DATA)
 MISSING = int(WIDE["vitamin_d"].isna().sum())
+FOODS = DATA.foods.set_index("food_id")
+FRUIT = WIDE.loc[FOODS.index[FOODS["food_group"] == n01_the_data.FRUIT_GROUP], "calcium"]
 SARDINES_UG = WIDE.at["sardines_canned", "vitamin_d"]
 SARDINES_IU = units.vitamin_d_ug_to_iu(SARDINES_UG)
 
 CASES = [
     Case(
-        checks.wide_table_cells,
-        right=WIDE.size,
-        equivalent=[float(WIDE.size), np.int64(len(DATA.food_nutrients)), np.array([WIDE.size])],
-        wrong=[len(WIDE), WIDE.shape[1], int(WIDE.notna().sum().sum()), WIDE.size + 1],
-        wrong_type=[str(WIDE.size), WIDE.shape, WIDE, "many"],
+        checks.fruit_richest_in_calcium,
+        right=FRUIT.idxmax(),
+        equivalent=[np.str_(FRUIT.idxmax()), FRUIT.nlargest(1).index, [FRUIT.idxmax()]],
+        # the leader of every food, the fruit the guide names, the runner-up fruit
+        wrong=[WIDE["calcium"].idxmax(), "banana", FRUIT.drop(FRUIT.idxmax()).idxmax(), "Fruit"],
+        wrong_type=[FRUIT.max(), FRUIT, FRUIT.nlargest(2).index, 3],
     ),
     Case(
         checks.sardines_vitamin_d_iu,

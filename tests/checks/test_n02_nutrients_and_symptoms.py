@@ -11,8 +11,8 @@ DATA = load()
 LINKS = DATA.nutrient_symptoms
 SIGNS = LINKS[(LINKS["state"] == "deficiency") & (LINKS["evidence_grade"] == "established")]
 PER_SYMPTOM = SIGNS.groupby("symptom_id")["nutrient_id"].nunique()
-SHARED = sorted(PER_SYMPTOM[PER_SYMPTOM >= 3].index)
-EVERY_LINK = LINKS.groupby("symptom_id")["nutrient_id"].nunique()
+PER_NUTRIENT = SIGNS.groupby("nutrient_id")["symptom_id"].nunique()
+MOST_SIGNS = PER_NUTRIENT.idxmax()
 UNCHECKED = LINKS[LINKS["guide_asserts"] & (LINKS["evidence_grade"] == "no_evidence_found")]
 NO_EVIDENCE = sorted(UNCHECKED["nutrient_id"].unique())
 AGAINST = sorted(LINKS.loc[LINKS["evidence_grade"] == "very_uncertain", "nutrient_id"].unique())
@@ -24,17 +24,17 @@ FACTORS = {
 
 CASES = [
     Case(
-        checks.shared_symptoms,
-        right=SHARED,
-        equivalent=[SHARED[::-1], tuple(SHARED), PER_SYMPTOM[PER_SYMPTOM >= 3].index],
+        checks.deficiency_with_most_signs,
+        right=MOST_SIGNS,
+        equivalent=[[MOST_SIGNS], PER_NUTRIENT.nlargest(1).index, pd.Series([MOST_SIGNS])],
+        # the runner-up, the symptom with most deficiencies, a nutrient with fewest signs
         wrong=[
-            ["muscle_cramp"],
-            sorted(EVERY_LINK[EVERY_LINK >= 3].index),  # every grade counted
-            sorted(PER_SYMPTOM[PER_SYMPTOM >= 2].index),
-            ["magnesium"],
-            [*SHARED, SHARED[0]],
+            PER_NUTRIENT.drop(MOST_SIGNS).idxmax(),
+            PER_SYMPTOM.idxmax(),
+            PER_NUTRIENT.idxmin(),
+            "Magnesium",
         ],
-        wrong_type=[PER_SYMPTOM[PER_SYMPTOM >= 3], PER_SYMPTOM >= 3, ", ".join(SHARED), 3],
+        wrong_type=[int(PER_NUTRIENT.max()), PER_NUTRIENT, PER_NUTRIENT.nlargest(2).index, 3],
     ),
     Case(
         checks.guide_links_with_no_evidence,

@@ -9,7 +9,8 @@ from cramplab.data import load
 from .cases import Case, generated_tests
 
 DATA = load()
-PER_SERVING = analysis.amounts(DATA, "serving")["calcium"]
+PER_SERVING = analysis.amounts(DATA, "serving")["potassium"]
+PER_100G_LEADER = analysis.nutrient_matrix(DATA)["potassium"].idxmax()
 RANK = int(analysis.rank_foods(DATA, "potassium", "100 g", None).at["banana", "rank"])
 RANK_SERVING = int(analysis.rank_foods(DATA, "potassium", "serving", None).at["banana", "rank"])
 
@@ -19,10 +20,11 @@ RACC_G = analysis.serving_grams(DATA, "racc")["banana"]
 
 CASES = [
     Case(
-        checks.calcium_leader_per_serving,
+        checks.potassium_leader_per_serving,
         right=PER_SERVING.idxmax(),
         equivalent=[np.str_(PER_SERVING.idxmax()), PER_SERVING.nlargest(1).index],
-        wrong=[PER_SERVING.drop(PER_SERVING.idxmax()).idxmax(), "milk_lowfat", "Milk"],
+        # the runner-up, the leader per 100 g (the other yardstick), the guide's banana
+        wrong=[PER_SERVING.drop(PER_SERVING.idxmax()).idxmax(), PER_100G_LEADER, "banana", "X"],
         wrong_type=[PER_SERVING.max(), PER_SERVING.nlargest(2).index, PER_SERVING],
     ),
     Case(
@@ -35,8 +37,9 @@ CASES = [
     Case(
         checks.banana_grams_for_good_source,
         right=GRAMS,
-        equivalent=[round(GRAMS, 1), np.float32(GRAMS), pd.Series([GRAMS])],
-        wrong=[RACC_G, GRAMS * 100, GRAMS / 2, 10],
+        # rounded as the message rounds it (to the gram) is right
+        equivalent=[round(GRAMS), round(GRAMS, 1), np.float32(GRAMS), pd.Series([GRAMS])],
+        wrong=[RACC_G, GRAMS * 100, GRAMS / 2, 10, round(GRAMS) - 1],
         wrong_type=[f"{GRAMS:.0f} g", {"banana": GRAMS}, analysis.percent_dv(DATA, "racc")],
     ),
 ]

@@ -8,12 +8,18 @@ from cramplab.data import load
 from .cases import Case, generated_tests
 
 DATA = load()
-C24 = DATA.guide_claims.set_index("claim_id").at["C24", "foods"].split(";")
-LEVEL = {
-    basis: claims.food_evidence(DATA, C24, ["potassium"], basis).set_index("food_id")["level"]
-    for basis in ("serving", "racc")
-}
-CHANGED = sorted(LEVEL["racc"].index[LEVEL["racc"] != LEVEL["serving"]])
+BASES = (
+    DATA.claim_parts.assign(
+        by_data=DATA.claim_parts["basis"].isin(["food_words", "diet_planner"]),
+        by_evidence=~DATA.claim_parts["basis"].isin(
+            ["food_words", "diet_planner", "not_assessed"]
+        ),
+    )
+    .groupby("claim_id")[["by_data", "by_evidence"]]
+    .any()
+)
+BOTH = sorted(BASES.index[BASES["by_data"] & BASES["by_evidence"]])
+DATA_CLAIMS = sorted(BASES.index[BASES["by_data"]])
 TABLE = DATA.guide_claims.set_index("claim_id")
 FISH = pd.concat(
     claims.food_evidence(
@@ -32,11 +38,12 @@ MG_UNCERTAIN = sorted(UNCERTAIN & ABOUT_MG)
 
 CASES = [
     Case(
-        checks.c24_words_that_change,
-        right=CHANGED,
-        equivalent=[tuple(CHANGED[::-1]), pd.Index(CHANGED), set(CHANGED)],
-        wrong=[sorted(C24), CHANGED[:1], ["potassium"]],
-        wrong_type=[LEVEL["racc"] != LEVEL["serving"], CHANGED[0], 2],
+        checks.claims_decided_by_data_and_evidence,
+        right=BOTH,
+        equivalent=[tuple(BOTH[::-1]), pd.Index(BOTH), set(BOTH)],
+        # every claim with a data part; one of the two; a claim decided by evidence alone
+        wrong=[DATA_CLAIMS, BOTH[:1], ["C02"], []],
+        wrong_type=[BASES["by_data"] & BASES["by_evidence"], BOTH[0], 2],
     ),
     Case(
         checks.foods_that_depend_on_the_canned_fish_amount,

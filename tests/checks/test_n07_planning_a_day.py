@@ -6,6 +6,7 @@ Menus are solved once, when a test first needs them.
 import functools
 
 import numpy as np
+import pandas as pd
 
 from cramplab import analysis, checks, plan
 from cramplab.data import load
@@ -48,10 +49,17 @@ CASES = [
         checks.menu_without,
         args=("quinoa_cooked",),
         right=WITHOUT,
-        equivalent=[Later(lambda: menu(exclude=("quinoa_cooked", "lox")))],
+        # the same request written another way: an Index, a tuple
+        equivalent=[
+            Later(lambda: plan.plan_menu(DATA, exclude=pd.Index(["quinoa_cooked"]))),
+            Later(lambda: plan.plan_menu(DATA, patterns=(), exclude=("quinoa_cooked",))),
+        ],
+        # other menus without quinoa: another life stage, vegan, more foods left out
         wrong=[
             Later(lambda: menu()),
             Later(lambda: menu("female_31_50", exclude=("quinoa_cooked",))),
+            Later(lambda: plan.plan_menu(DATA, patterns=("vegan",), exclude=["quinoa_cooked"])),
+            Later(lambda: menu(exclude=("quinoa_cooked", WITHOUT().items.index[0]))),
         ],
         wrong_type=["quinoa_cooked", Later(lambda: menu().items)],
     ),

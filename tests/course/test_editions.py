@@ -78,7 +78,9 @@ def test_student_notebook_drops_html_comments_from_markdown_only():
 
 def test_placeholder_names_the_answer_variables():
     solution = "wide = data.pivot()\nanswer = wide.sum()\nanswer_b = 2"
-    assert placeholder(solution).splitlines()[1:] == ["answer = ...", "answer_b = ..."]
+    lines = placeholder(solution).splitlines()
+    assert lines[0] == "# Started here? Run the cells above first."
+    assert lines[2:] == ["answer = ...", "answer_b = ..."]
 
 
 def test_every_notebook_has_a_student_edition():
@@ -234,12 +236,8 @@ TINY = {
         ("markdown", "# 00 · Tiny", []),
         ("markdown", "**Instructor notes**", [INSTRUCTOR]),
         ("code", "total = 40 + 1\ntotal", []),
-        ("code", "answer = total * 2\nanswer", [SOLUTION]),
-        (
-            "code",
-            "from cramplab import checks\n\nchecks.claims_checked_against_data(answer)",
-            [SELF_CHECK],
-        ),
+        ("code", "answer_0_1 = total * 2\nanswer_0_1", [SOLUTION]),
+        ("code", "from cramplab import checks\n\nchecks.claims_naming_magnesium()", [SELF_CHECK]),
         ("code", "print('the end')", []),
     ],
 }
@@ -279,7 +277,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
     notebook = nbformat.read(tmp_path / "student" / "00_tiny.ipynb", as_version=4)
     assert [c.source.splitlines()[0] for c in notebook.cells][1:] == [
         "total = 40 + 1",
-        "# Your turn: replace each ... with your code, then run the self-check below.",
+        "# Started here? Run the cells above first.",
         "from cramplab import checks",
         "print('the end')",
     ]
@@ -290,7 +288,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
     assert outputs[1:] == [
         ["41"],
         [],
-        ["Not answered yet: replace the ... in `answer = ...` above with your code, "
+        ["Not answered yet: replace the ... in `answer_0_1 = ...` above with your code, "
          "run that cell, then this one.\n"],
         ["the end\n"],
     ]  # fmt: skip
@@ -298,7 +296,7 @@ def test_the_generator_stores_a_fresh_unanswered_run(tmp_path):
 
 def test_a_notebook_that_needs_a_solution_stops_the_run_and_leaves_student_alone(tmp_path):
     spec = [(kind, text, t) for kind, text, t in TINY["00_tiny.ipynb"] if kind == "code"]
-    spec.insert(2, ("code", "answer + 1", []))  # a lesson cell reading the answer
+    spec.insert(2, ("code", "answer_0_1 + 1", []))  # a lesson cell reading the answer
     write_course(tmp_path / "notebooks", {"00_tiny.ipynb": spec})
     target = tmp_path / "student"
     target.mkdir()

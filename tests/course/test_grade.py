@@ -29,9 +29,13 @@ pytestmark = pytest.mark.grade
 NOTEBOOK = "01_the_data"
 EXERCISES = ["1.1", "1.2", "1.3"]
 RIGHT = {  # exercise -> a correct answer's code (as the instructor edition's solution)
-    "1.1": "answer = wide.shape[0] * wide.shape[1]",
-    "1.2": 'answer = float(vitamin_d_ug_to_iu(wide.loc["sardines_canned", "vitamin_d"]))',
-    "1.3": 'answer = int(wide["vitamin_d"].isna().sum())',
+    "1.1": (
+        'food_groups = data.foods.set_index("food_id")["food_group"]\n'
+        'fruit = food_groups.index[food_groups == "Fruits and Fruit Juices"]\n'
+        'answer_1_1 = wide.loc[fruit, "calcium"].idxmax()'
+    ),
+    "1.2": 'answer_1_2 = float(vitamin_d_ug_to_iu(wide.loc["sardines_canned", "vitamin_d"]))',
+    "1.3": 'answer_1_3 = int(wide["vitamin_d"].isna().sum())',
 }
 
 
@@ -108,15 +112,19 @@ def graded(tmp_path_factory):
     instructor = json.loads((CLONE.notebooks / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
     bob_path = subs / "bob" / "my homework.ipynb"
     steal = (
-        f"try:\n    stolen = open({str(bob_path)!r}).read()\n    answer = wide.shape[0] * wide.shape[1]\n"
-        "except OSError:\n    answer = -1"
+        f"try:\n    stolen = open({str(bob_path)!r}).read()\n    answer_1_1 = 'banana'\n"
+        "except OSError:\n    answer_1_1 = -1"
     )
     write(subs / f"alice_{NOTEBOOK}.ipynb", student_edition())  # as shipped
     write(bob_path, instructor)  # the solutions, in a folder of his own, any file name
     write(
         subs / "carl.ipynb",
         with_answers(
-            {"1.1": "answer = len(wide)", "1.2": 'answer = "sixty"', "1.3": "answer = 0"}
+            {
+                "1.1": 'answer_1_1 = wide["calcium"].idxmax()',
+                "1.2": 'answer_1_2 = "sixty"',
+                "1.3": "answer_1_3 = 0",
+            }
         ),
     )
     write(subs / "dana.ipynb", with_answers({"1.1": "while True:\n    pass", "1.3": RIGHT["1.3"]}))
@@ -148,14 +156,15 @@ def graded(tmp_path_factory):
     cheat = (
         "import cramplab.checks as checks_module, cramplab.checks.core as core, pathlib\n"
         "core.number = lambda *a, **k: None\n"
-        "checks_module.wide_table_cells = lambda *a: print('Correct! well done')\n"
+        "checks_module.fruit_richest_in_calcium = lambda *a: print('Correct! well done')\n"
         "for path in pathlib.Path(core.__file__).parent.glob('*.py'):\n"
         "    try:\n        path.write_text('')\n    except OSError:\n        pass\n"
     )
     write(
         subs / "hank.ipynb",
         with_answers(
-            {"1.1": "answer = 1", "1.2": "answer = 2\nprint('Correct! 2 IU')"}, before=cheat
+            {"1.1": "answer_1_1 = 1", "1.2": "answer_1_2 = 2\nprint('Correct! 2 IU')"},
+            before=cheat,
         ),
     )
     write(subs / "ivan.ipynb", with_answers({"1.1": steal}))
@@ -225,7 +234,7 @@ def test_instructor_edition_is_all_correct(graded):
 def test_wrong_answers_get_the_self_checks_message(graded):
     assert results(graded["rows"]["carl"]) == ["not quite"] * 3
     feedback = (graded["out"] / "feedback" / "carl.md").read_text(encoding="utf-8")
-    assert "that is the number of rows (foods)" in feedback
+    assert "that leads every food; keep only the foods whose food_group" in feedback
     assert (
         "Expected a number for sardines' vitamin D in IU per 100 g, got the text 'sixty'"
         in feedback
@@ -353,25 +362,27 @@ def test_answers_travel_as_data_and_come_back_equal():
 
 def test_unknown_objects_arrive_as_unsupported_and_are_not_quite():
     exercises = course_exercises([CLONE.notebooks / f"{NOTEBOOK}.ipynb"])[NOTEBOOK]
-    back = answers.loads(answers.dumps({"answer": object()}))
-    assert isinstance(back["answer"], answers.Unsupported)
+    back = answers.loads(answers.dumps({"answer_1_1": object()}))
+    assert isinstance(back["answer_1_1"], answers.Unsupported)
     assert verdict(exercises[0], back)[0] == "not quite"
     forged = json.dumps({"answer": {"__kind__": "dataclass", "type": "os.system", "fields": {}}})
     assert isinstance(answers.loads(forged)["answer"], answers.Unsupported)
 
 
-def test_every_course_exercise_has_a_capture_point_in_the_student_edition():
-    notebooks = sorted(CLONE.student.glob("[0-9][0-9]_*.ipynb"))
+def test_every_course_exercise_has_its_self_check_in_the_student_edition():
+    """Answers are read by name at the end of a run; each exercise's self-check cell must still
+    be there for the student (and its literal arguments are what the grader passes)."""
     every = course_exercises(sorted(CLONE.notebooks.glob("[0-9][0-9]_*.ipynb")))
     assert sum(len(e) for e in every.values()) >= 20
-    for path in notebooks:
+    for path in sorted(CLONE.student.glob("[0-9][0-9]_*.ipynb")):
         cells = [
             {"source": "".join(c["source"]), "tags": c.get("metadata", {}).get("tags", [])}
             for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
             if c["cell_type"] == "code"
         ]
+        assert course_exercises([path])[path.stem] == every[path.stem], path.name
         points = capture_points(cells, every[path.stem])
-        assert len(cells) not in points, f"{path.name}: an exercise without its self-check cell"
+        assert list(points) == [len(cells)], f"{path.name}: answers are read at the end"
 
 
 def test_rows_are_written_whole(tmp_path):
@@ -380,8 +391,8 @@ def test_rows_are_written_whole(tmp_path):
 
 
 def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
-    """After h24a each exercise has its own answer_N_M: read once the notebook has run, and
-    an error in the cell that assigns it makes the exercise an error."""
+    """Each exercise has its own answer_N_M: read once the notebook has run, and an error in
+    the cell that assigns it, or in its own answer cell, makes the exercise an error."""
     from cramplab import checks
     from cramplab.course.grading.exercises import Exercise, answer_cells
 
@@ -396,8 +407,10 @@ def test_answers_with_names_of_their_own_are_read_at_the_end(monkeypatch):
         {"source": "checks.own_check()", "tags": []},
     ]
     assert capture_points(cells, [exercise]) == {2: [["9.1", ["answer_9_1"]]]}
-    assert answer_cells(cells, exercise, 2, 0) == {0}
-    assert answer_cells([{"source": "answer_9_1 == 2", "tags": []}], exercise, 1, 0) == set()
+    assert answer_cells(cells, exercise, [exercise]) == {0}
+    assert answer_cells([{"source": "answer_9_1 == 2", "tags": []}], exercise, [exercise]) == set()
+    hog = [{"source": "hog = [0] * 10**12", "tags": ["answer"]}, cells[1]]
+    assert answer_cells(hog, exercise, [exercise]) == {0}
 
 
 def test_an_lms_zip_gives_one_student_per_canvas_file_and_moodle_folder(tmp_path):

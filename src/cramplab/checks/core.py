@@ -37,14 +37,25 @@ nothing else and Run All goes on to the next cell:
     right       "Correct! ..."            right(why)
     broken      "The self-check could not read ..."  anything else the check raises
 
-A check never raises for any student input and prints no warning. Called without an answer
-(``checks.foods_missing_vitamin_d()``), it looks up ``answer`` in the notebook itself.
-Tests read the outcome without printing: ``check.outcome(answer) -> Outcome(kind, message)``.
+A check never raises for any student input and prints no warning.
 
-A check taking more than the answer gets it after the answer (``checks.menu_without(answer,
-"beet_greens_cooked")``); an exercise asking for another variable names it
-(``@exercise(name="answer_b")``), and a second answer is checked with ``require(answer_b,
-"answer_b")``. Every check is tested with five cases in tests/checks/test_nNN_name.py
+Each exercise has its own answer variable, ``answer_<notebook>_<exercise>`` (``answer_3_1``
+for Exercise 3.1), named in the decorator: ``@exercise(name="answer_3_1")`` (a tuple of names
+for an exercise with several answers). A self-check cell calls the check WITHOUT the answer::
+
+    from cramplab import checks
+    checks.potassium_leader_per_serving()  # reads answer_3_1
+
+and the check looks the name up in the notebook itself, so the cell works from any starting
+point: run first in a fresh kernel, it says "Not answered yet ... run the cells above"
+instead of raising NameError, and it can never pick up another exercise's answer. The
+decorated check carries ``answer_name`` ("answer_3_1"), ``answer_names`` (all of them) and
+``exercise_number`` ("3.1").
+
+Tests read the outcome without printing: ``check.outcome(answer) -> Outcome(kind, message)``;
+graders call ``verdict(check, answer)`` (see there). A check taking more than the answer gets
+it after the answer (``checks.menu_without(answer, "beet_greens_cooked")``, or by keyword from
+a cell, ``checks.menu_without(food_id="beet_greens_cooked")``). Every check is tested with five cases in tests/checks/test_nNN_name.py
 (unanswered, right, an equivalent form, wrong, a wrong type: see tests/checks/cases.py);
 tests/checks/test_core.py fails for a check that lacks one, or that any odd input makes raise.
 """
@@ -74,8 +85,8 @@ NOT_ANSWERED = (
     "run that cell, then this one."
 )
 NO_SUCH_NAME = (
-    "Not answered yet: there is no `{name}` in this notebook; "
-    "run the cell above that sets it, then this one."
+    "Not answered yet: there is no `{name}` in this notebook yet. Started here? "
+    "Run the cells above, then your answer cell, then this one."
 )
 BROKEN_MESSAGE = (
     "The self-check could not read this answer ({kind}); "
@@ -252,8 +263,13 @@ def number(
     rel: float = 1e-9,
     tol: float = 1e-9,
     percent: bool = False,
+    decimals: int | None = None,
 ) -> float:
     """Accept a number equal to expected (within rel, relative, or tol, absolute).
+
+    decimals: the precision the prose and the "Correct!" message round to; any value that
+    rounds as they do is right (decimals=0 accepts 131 for 131.28), and a wrong value is told
+    the precision wanted.
 
     what names the quantity ("the number of foods with no vitamin D value"). hints maps
     telling wrong values (a count with the zeros, a rank on the other basis) to the message
@@ -261,6 +277,10 @@ def number(
     where a percentage is asked (0.25 for 25%) gets its own message.
     """
     value = as_number(answer, what=what)
+    if decimals is not None:
+        tol = max(tol, 0.5 * 10.0**-decimals + 1e-9)
+        places = "a whole number" if decimals == 0 else f"{decimals} decimals"
+        hint = (hint + " " if hint else "") + f"Give it to {places} or more precisely."
     if _close(value, expected, rel, tol):
         return value
     if percent and _close(value * 100, expected, rel, tol):
@@ -400,30 +420,74 @@ def _run(check, name: str, args: tuple, kwargs: dict) -> Outcome:
     return Outcome(BROKEN, BROKEN_MESSAGE.format(kind=what, name=name))
 
 
-def exercise(check=None, *, name: str = "answer"):
+def exercise_number(name: str) -> str:
+    """The exercise an answer name belongs to: "answer_3_1" -> "3.1" ("" for another name)."""
+    parts = name.split("_")
+    if len(parts) >= 3 and parts[0] == "answer" and all(p.isdigit() for p in parts[1:3]):
+        return f"{int(parts[1])}.{int(parts[2])}"
+    return ""
+
+
+def exercise(check=None, *, name: str | tuple[str, ...] = "answer"):
     """Make a self-check from a function of the answer (see the module's docstring).
 
-    name is the variable the exercise asks for: the one the messages mention, and the one
-    looked up in the notebook when the check is called without an answer.
+    name is the variable the exercise asks for (a tuple for several, checked in that order):
+    the one the messages mention, and the one looked up in the notebook when the check is
+    called without an answer. The check gets the attributes answer_name (the first name),
+    answer_names (all) and exercise_number ("3.1" for answer_3_1).
     """
+    names = (name,) if isinstance(name, str) else tuple(name)
 
     def decorate(check):
         @functools.wraps(check)
         def self_check(*args, **kwargs) -> None:
-            if not args:
+            if not args:  # the cell names no answer: read it from the notebook, by name
                 caller = sys._getframe(1).f_globals
-                args = (caller.get(name, _MISSING),)
-            print(_run(check, name, args, kwargs).message)
+                args = _looked_up(caller, names)
+            print(_run(check, names[0], args, kwargs).message)
 
         def outcome(*args, **kwargs) -> Outcome:
-            return _run(check, name, args, kwargs)
+            return _run(check, names[0], args, kwargs)
 
         self_check.outcome = outcome
-        self_check.answer_name = name
+        self_check.answer_name = names[0]
+        self_check.answer_names = names
+        self_check.exercise_number = exercise_number(names[0])
         self_check.is_exercise = True
         return self_check
 
     return decorate if check is None else decorate(check)
+
+
+def _looked_up(namespace: dict, names: tuple[str, ...]) -> tuple:
+    """The answers a notebook holds under names; () as soon as one is missing."""
+    if any(n not in namespace for n in names):
+        return ()
+    return tuple(namespace[n] for n in names)
+
+
+# What verdict() returns for each outcome: the words a grader or a report shows.
+VERDICTS = {
+    RIGHT: "correct",
+    WRONG: "not_quite",
+    UNANSWERED: "not_answered",
+    INVALID: "wrong_type",
+    BROKEN: "wrong_type",
+}
+
+
+def verdict(check, *values: Any, **kwargs: Any) -> tuple[str, str]:
+    """Judge answers without printing: (kind, message) for a grader.
+
+    kind is "correct", "not_quite", "not_answered" or "wrong_type" (an answer the check could
+    not read counts as the wrong type); message is the line the self-check would print.
+    values are the exercise's answers in the order of check.answer_names (none, or the
+    placeholder ..., is "not_answered"); kwargs are the check's other arguments::
+
+        verdict(checks.potassium_leader_per_serving, "banana") -> ("not_quite", "Not quite: ...")
+    """
+    result = check.outcome(*values, **kwargs)
+    return VERDICTS[result.kind], result.message
 
 
 def is_exercise(value: Any) -> bool:

@@ -5,50 +5,56 @@ from __future__ import annotations
 from cramplab import analysis
 from cramplab.checks.core import data, exercise, number, one_of, right, same_items, wrong
 
-__all__ = ["claims_checked_against_data", "cramp_nutrient_ids", "most_common_claim_kind"]
+__all__ = ["claims_naming_magnesium", "cramp_nutrient_ids", "vitamin_d_claim_kind"]
 
 
-@exercise
-def claims_checked_against_data(answer) -> None:
-    """Exercise 0.1: how many of the guide's claims are checked against data?"""
+@exercise(name="answer_0_1")
+def claims_naming_magnesium(answer) -> None:
+    """Exercise 0.1: how many of the guide's claims name magnesium (column nutrients)?"""
     claims = data().guide_claims
-    by_data = claims["check_against"] == "data"
-    expected = int(by_data.sum())
+    names = claims["nutrients"].str.contains("magnesium", na=False)
+    expected = int(names.sum())
+    exact = int((claims["nutrients"] == "magnesium").sum())
     number(
         answer,
         expected,
-        what="the number of claims checked against data",
+        what="the number of claims that name magnesium",
         hints={
-            len(claims): "that counts every claim; count only those checked against data.",
-            int((~by_data).sum()): "that counts the claims checked against evidence.",
+            len(claims): "that counts every claim; count only those whose nutrients name it.",
+            exact: "== finds only the claims about magnesium alone; a claim can name several "
+            "nutrients, separated by ;.",
         },
-        hint="Compare the column check_against with 'data', then count the matches.",
+        hint="Look for the text magnesium inside the nutrients column (str.contains).",
     )
-    kinds = " and ".join(sorted(set(claims.loc[by_data, "kind"])))
     right(
-        f"{expected} of the {len(claims)} claims have check_against == 'data': "
-        f"they are {kinds} claims, about what foods contain, which food data can measure."
+        f"{expected} of the {len(claims)} claims name magnesium, {exact} of them magnesium "
+        "alone: the guide's favourite nutrient."
     )
 
 
-@exercise
-def most_common_claim_kind(answer) -> None:
-    """Exercise 0.2: which kind of claim does the guide make most often?"""
+@exercise(name="answer_0_2")
+def vitamin_d_claim_kind(answer) -> None:
+    """Exercise 0.2: the most common kind among the claims that name vitamin D."""
     claims = data().guide_claims
-    counts = claims["kind"].value_counts()
-    kinds = sorted(counts.index)
-    given = one_of(answer, kinds, what="a kind of claim")
-    if counts[given] < counts.max():
-        wrong(f"the guide makes {counts[given]} {given!r} claims; another kind has more.")
-    against = set(claims.loc[claims["kind"] == given, "check_against"])
-    how = f", all checked against {against.pop()}" if len(against) == 1 else ""
+    about = claims[claims["nutrients"].str.contains("vitamin_d", na=False)]
+    counts = about["kind"].value_counts()
+    overall = claims["kind"].value_counts().idxmax()
+    given = one_of(answer, sorted(claims["kind"].unique()), what="a kind of claim")
+    if given == overall and counts.get(given, 0) < counts.max():
+        wrong(
+            f"{given!r} is the most common kind of all claims; count only those naming vitamin D."
+        )
+    if counts.get(given, 0) < counts.max():
+        wrong(
+            f"{counts.get(given, 0)} claims naming vitamin D are {given!r}; another kind has more."
+        )
     right(
-        f"{given!r} has {counts[given]} of the {len(claims)} claims, "
-        f"more than any other kind{how}."
+        f"{counts[given]} of the {len(about)} claims naming vitamin D are {given!r}, while "
+        f"the guide as a whole makes {overall!r} claims most often."
     )
 
 
-@exercise
+@exercise(name="answer_0_4")
 def cramp_nutrient_ids(answer) -> None:
     """Exercise 0.4: the nutrient_ids of the eight cramp nutrients."""
     nutrients = data().nutrients

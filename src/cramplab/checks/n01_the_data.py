@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cramplab import analysis, units
-from cramplab.checks.core import data, exercise, number, right
+from cramplab.checks.core import data, exercise, number, one_of, right, wrong
 
-__all__ = ["foods_missing_vitamin_d", "sardines_vitamin_d_iu", "wide_table_cells"]
+__all__ = ["foods_missing_vitamin_d", "fruit_richest_in_calcium", "sardines_vitamin_d_iu"]
 
 # SR28 publishes vitamin D in µg to one decimal and in IU as a whole number (ABBREV.txt), so
 # two IU figures for the same food agree if they differ by no more than half a step of each:
@@ -17,34 +17,32 @@ SR28_VITAMIN_D_IU_TOLERANCE = (
 )
 
 
-@exercise
-def wide_table_cells(answer) -> None:
-    """Exercise 1.1: how many cells (empty ones included) does the wide table have?"""
+FRUIT_GROUP = "Fruits and Fruit Juices"
+
+
+@exercise(name="answer_1_1")
+def fruit_richest_in_calcium(answer) -> None:
+    """Exercise 1.1: the food of the fruit group with the most calcium per 100 g."""
     wide = analysis.nutrient_matrix(data())
-    rows, columns = wide.shape
-    long_rows = len(data().food_nutrients)
-    number(
-        answer,
-        rows * columns,
-        what="the number of cells in the wide table",
-        hints=[
-            (rows, "that is the number of rows (foods); each row has one cell per column."),
-            (columns, "that is the number of columns (nutrients); each has one cell per food."),
-            (int(wide.notna().sum().sum()), "that leaves out the empty cells; count them too."),
-        ],
-        hint="A table has one cell for each row and column.",
-    )
-    same = (
-        "the same as the number of rows of the long table: one value per row there, one per cell"
-        if long_rows == rows * columns
-        else f"while the long table has {long_rows:,} rows"
-    )
+    foods = data().foods.set_index("food_id")
+    fruit = foods.index[foods["food_group"] == FRUIT_GROUP]
+    calcium = wide.loc[fruit, "calcium"]
+    expected = calcium.idxmax()
+    given = one_of(answer, wide.index, what="a food_id", allowed_name="the food_ids of data.foods")
+    if given == wide["calcium"].idxmax():
+        wrong("that leads every food; keep only the foods whose food_group is the fruit group.")
+    if given not in fruit:
+        wrong(f"{given!r} is not in the food group {FRUIT_GROUP!r}.")
+    if given != expected:
+        wrong(f"{given!r} is a fruit, but another fruit has more calcium per 100 g.")
+    fortified = " (fortified: calcium added)" if foods.at[expected, "fortified"] else ""
     right(
-        f"{rows} foods \N{MULTIPLICATION SIGN} {columns} nutrients = {rows * columns:,} cells, {same} here."
+        f"{foods.at[expected, 'name']}{fortified} has {calcium[expected]:g} mg per 100 g; "
+        f"the next fruit has {calcium.drop(expected).max():g} mg."
     )
 
 
-@exercise
+@exercise(name="answer_1_2")
 def sardines_vitamin_d_iu(answer) -> None:
     """Exercise 1.2: canned sardines' vitamin D per 100 g, in IU."""
     wide = analysis.nutrient_matrix(data())
@@ -72,7 +70,7 @@ def sardines_vitamin_d_iu(answer) -> None:
     right(why + ".")
 
 
-@exercise
+@exercise(name="answer_1_3")
 def foods_missing_vitamin_d(answer) -> None:
     """Exercise 1.3: how many foods have no vitamin D value?"""
     wide = analysis.nutrient_matrix(data())

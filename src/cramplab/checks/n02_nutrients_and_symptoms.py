@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cramplab.checks.core import as_items, data, exercise, invalid, kind, right, same_items, wrong
+from cramplab.checks.core import (
+    as_items,
+    data,
+    exercise,
+    invalid,
+    kind,
+    one_of,
+    right,
+    same_items,
+    wrong,
+)
 
-__all__ = ["factors_against_and_unknown", "guide_links_with_no_evidence", "shared_symptoms"]
+__all__ = [
+    "deficiency_with_most_signs",
+    "factors_against_and_unknown",
+    "guide_links_with_no_evidence",
+]
 
 
 def _established_signs() -> pd.DataFrame:
@@ -14,41 +28,28 @@ def _established_signs() -> pd.DataFrame:
     return links[(links["state"] == "deficiency") & (links["evidence_grade"] == "established")]
 
 
-@exercise
-def shared_symptoms(answer) -> None:
-    """Exercise 2.1: the symptoms that are an established sign of three or more deficiencies."""
+@exercise(name="answer_2_1")
+def deficiency_with_most_signs(answer) -> None:
+    """Exercise 2.1: the nutrient whose deficiency has the most established signs."""
     links = data().nutrient_symptoms
-    counts = _established_signs().groupby("symptom_id")["nutrient_id"].nunique()
-    expected = sorted(counts[counts >= 3].index)
-    every_link = links.groupby("symptom_id")["nutrient_id"].nunique()
-    same_items(
-        answer,
-        expected,
-        what="the shared symptoms",
-        hints=[
-            (
-                lambda items: bool(set(items) & set(links["nutrient_id"])),
-                "give symptom_ids, not nutrient_ids.",
-            ),
-            (
-                lambda items: set(items) == set(every_link[every_link >= 3].index),
-                "that counts every link; keep only established signs of a deficiency state.",
-            ),
-            (
-                lambda items: set(expected) < set(items),
-                "some of these are an established sign of fewer than three deficiencies.",
-            ),
-        ],
-        hint="Keep the established deficiency links, then count the different nutrients per "
-        "symptom.",
-    )
+    counts = _established_signs().groupby("nutrient_id")["symptom_id"].nunique()
+    expected = counts.idxmax()
+    if isinstance(answer, str) and answer in set(links["symptom_id"]):
+        wrong("that is a symptom_id; the exercise asks for a nutrient_id.")
+    given = one_of(answer, sorted(links["nutrient_id"].unique()), what="a nutrient_id")
+    if given != expected:
+        wrong(
+            f"{given!r} has {counts.get(given, 0)} established deficiency signs; another "
+            "nutrient has more. Keep state deficiency and grade established, then count."
+        )
     right(
-        f"{', '.join(expected)}: each an established sign of three or more deficiencies, so "
-        "none of them points to one nutrient."
+        f"{expected}: {counts[expected]} established signs of deficiency, more than any other "
+        f"nutrient (next: {counts.drop(expected).max()}); a sign shared this widely cannot "
+        "point to one nutrient."
     )
 
 
-@exercise
+@exercise(name="answer_2_2")
 def guide_links_with_no_evidence(answer) -> None:
     """Exercise 2.2: nutrients the guide links to a symptom with no evidence found."""
     links = data().nutrient_symptoms
@@ -78,7 +79,7 @@ def guide_links_with_no_evidence(answer) -> None:
     )
 
 
-@exercise
+@exercise(name="answer_2_4")
 def factors_against_and_unknown(answer) -> None:
     """Exercise 2.4: guide-named factors graded very_uncertain, and no_evidence_found."""
     factors = data().cramp_factors

@@ -5,37 +5,49 @@ from __future__ import annotations
 from cramplab import analysis
 from cramplab.checks.core import data, exercise, number, right, same_items
 
-__all__ = ["excellent_for_three", "milk_for_a_woman_over_70", "spinach_absorbed_per_serving"]
+__all__ = [
+    "guide_foods_covering_none",
+    "milk_for_a_woman_over_70",
+    "spinach_absorbed_per_serving",
+]
 
 
-@exercise
-def excellent_for_three(answer) -> None:
-    """Exercise 4.1: foods that are an excellent source of three or more cramp nutrients."""
-    excellent = analysis.coverage(data(), analysis.EXCELLENT_SOURCE_PCT)
-    count = excellent.drop(columns="sodium").sum(axis=1)
-    with_sodium = excellent.sum(axis=1)
-    expected = sorted(count[count >= 3].index)
-    good = analysis.coverage(data(), analysis.GOOD_SOURCE_PCT).drop(columns="sodium").sum(axis=1)
+@exercise(name="answer_4_1")
+def guide_foods_covering_none(answer) -> None:
+    """Exercise 4.1: foods the guide names that cover no cramp nutrient (sodium left out)."""
+    covers = analysis.coverage(data())
+    named = data().foods.loc[data().foods["guide_named"], "food_id"]
+    mine = covers.loc[named]
+    expected = sorted(mine.index[~mine.drop(columns="sodium").any(axis=1)])
+    with_sodium = sorted(mine.index[~mine.any(axis=1)])
+    every_food = sorted(covers.index[~covers.drop(columns="sodium").any(axis=1)])
     same_items(
         answer,
         expected,
         what="the foods",
         hints=[
             (
-                lambda items: set(items) == set(with_sodium[with_sodium >= 3].index),
-                "that list counts sodium too; leave sodium out.",
+                lambda items: set(items) == set(with_sodium),
+                "that list counts sodium; leave it out.",
             ),
             (
-                lambda items: set(items) == set(good[good >= 3].index),
-                "that list uses the good-source threshold (10% DV); use 20% DV.",
+                lambda items: set(items) == set(every_food),
+                "that list takes every food; keep the foods the guide names (guide_named).",
+            ),
+            (
+                lambda items: bool(set(items) - set(named)),
+                "some of these are not named by the guide (guide_named is False).",
             ),
         ],
-        hint="Count, per food, the nutrients other than sodium it is an excellent source of.",
+        hint="Keep the guide's foods, drop sodium, then the rows where no nutrient is covered.",
     )
-    right(f"{len(expected)} foods are excellent sources of three or more cramp nutrients.")
+    right(
+        f"{len(expected)} of the guide's {len(named)} foods give no cramp nutrient 10% DV per "
+        "reference amount: drinks, fats and, per its small reference amount, the avocado."
+    )
 
 
-@exercise
+@exercise(name="answer_4_4")
 def milk_for_a_woman_over_70(answer) -> None:
     """Exercise 4.4: % of a woman over 70's calcium target in one serving of lowfat milk."""
     target = analysis.intake_targets(data(), "female_71_plus")["calcium"]
@@ -46,7 +58,7 @@ def milk_for_a_woman_over_70(answer) -> None:
         answer,
         expected,
         what="the percentage of her calcium target",
-        rel=1e-3,
+        decimals=0,  # the message rounds to a whole percent: 25 is right
         percent=True,
         hints=[
             (
@@ -59,7 +71,7 @@ def milk_for_a_woman_over_70(answer) -> None:
     right(f"one cup gives {expected:.0f}% of her {target:g} mg calcium target.")
 
 
-@exercise
+@exercise(name="answer_4_2")
 def spinach_absorbed_per_serving(answer) -> None:
     """Exercise 4.2: mg of calcium absorbed from one household serving of cooked spinach."""
     expected = analysis.absorbed_calcium(data(), "serving")["spinach_cooked"]
@@ -70,7 +82,7 @@ def spinach_absorbed_per_serving(answer) -> None:
         answer,
         expected,
         what="the calcium absorbed from a cup of cooked spinach, in mg",
-        rel=1e-3,
+        decimals=0,  # the message rounds to the mg
         hints=[
             (content, "that is the calcium in the cup; only a fraction of it is absorbed."),
             (per_racc, "that is per reference amount; the exercise asks per household serving."),

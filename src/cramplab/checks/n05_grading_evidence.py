@@ -28,7 +28,7 @@ TRIAL_DESIGNS = ["randomised_trial", "systematic_review"]
 RUBRIC_ITEMS = ["parts", "basis_a", "differs_on", "start", "part_b", "claim"]
 
 
-@exercise
+@exercise(name="answer_5_1")
 def claims_with_trial_evidence(answer) -> None:
     """Exercise 5.1: claims with a randomised trial or a systematic review among their studies."""
     studies = data().claim_studies
@@ -61,7 +61,7 @@ def _readings():
     return studies[studies["ci_low"].notna()]
 
 
-@exercise
+@exercise(name="answer_5_3")
 def studies_that_read_against(answer) -> None:
     """Exercise 5.3: studies whose interval excludes the worthwhile effect (they read against)."""
     readings = _readings()
@@ -153,7 +153,7 @@ RUBRIC_HINTS = {
 }
 
 
-@exercise
+@exercise(name="answer_5_4")
 def rubric_c38b(answer) -> None:
     """Exercise 5.4: C38b (magnesium under a doctor's guidance), the rubric item by item."""
     expected, _ = _c38b()
@@ -197,7 +197,7 @@ SOF_HINTS = {
 }
 
 
-@exercise
+@exercise(name="answer_5_5")
 def grade_c38b_summary_of_findings(answer) -> None:
     """Exercise 5.5: a Summary of Findings for C38b part b, each domain with a reason."""
     sof = claims.summary_of_findings(data(), "C38b", "b")

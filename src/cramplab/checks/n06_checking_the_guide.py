@@ -10,7 +10,7 @@ from cramplab import claims
 from cramplab.checks.core import data, exercise, right, same_items
 
 __all__ = [
-    "c24_words_that_change",
+    "claims_decided_by_data_and_evidence",
     "foods_that_depend_on_the_canned_fish_amount",
     "magnesium_claims_with_a_very_uncertain_part",
 ]
@@ -26,33 +26,42 @@ def _claim(claim_id: str):
     return data().guide_claims.set_index("claim_id").loc[claim_id]
 
 
-@exercise
-def c24_words_that_change(answer) -> None:
-    """Exercise 6.1: foods of C24 whose FDA word differs between serving and RACC."""
-    foods = _claim("C24")["foods"].split(";")
-    level = {
-        basis: claims.food_evidence(data(), foods, ["potassium"], basis).set_index("food_id")[
-            "level"
-        ]
-        for basis in ("serving", "racc")
-    }
-    expected = sorted(level["racc"].index[level["racc"] != level["serving"]])
+DATA_BASES = ["food_words", "diet_planner"]  # the bases decided by USDA data (claims.BASES)
+
+
+@exercise(name="answer_6_1")
+def claims_decided_by_data_and_evidence(answer) -> None:
+    """Exercise 6.1: claims with a part decided by the data and a part decided by evidence."""
+    parts = data().claim_parts
+    by_data = parts["basis"].isin(DATA_BASES)
+    by_evidence = ~by_data & (parts["basis"] != "not_assessed")
+    both = (
+        parts.assign(data=by_data, evidence=by_evidence)
+        .groupby("claim_id")[["data", "evidence"]]
+        .any()
+    )
+    expected = sorted(both.index[both["data"] & both["evidence"]])
+    data_claims = set(both.index[both["data"]])
     same_items(
         answer,
         expected,
-        what="the food_ids",
+        what="the claim ids",
         hints=[
             (
-                lambda items: set(expected) < set(items),
-                "some of these earn the same word on both amounts.",
+                lambda items: set(items) == data_claims,
+                "some of these are decided by the data alone: keep the claims that also have "
+                "a part decided by evidence.",
+            ),
+            (
+                lambda items: bool(set(items) - data_claims),
+                "some of these have no part decided by the data (food_words or diet_planner).",
             ),
         ],
-        hint="Compare each food's level on the household serving with its level on the "
-        "reference amount.",
+        hint="Per claim, ask two questions of its parts' basis (a groupby with any).",
     )
     right(
-        f"{', '.join(expected)}: the same food earns a different word when the amount it is "
-        "judged on changes."
+        f"{', '.join(expected)}: each pairs a part the data decide (what foods give) with a "
+        "part only evidence can (what that does to cramps); one verdict combines both."
     )
 
 
@@ -66,7 +75,7 @@ def _canned_fish_evidence() -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-@exercise
+@exercise(name="answer_6_2")
 def foods_that_depend_on_the_canned_fish_amount(answer) -> None:
     """Exercise 6.2: foods of C26 and C28 whose word differs between the canned-fish amounts."""
     evidence = _canned_fish_evidence()
@@ -98,7 +107,7 @@ def foods_that_depend_on_the_canned_fish_amount(answer) -> None:
     )
 
 
-@exercise
+@exercise(name="answer_6_3")
 def magnesium_claims_with_a_very_uncertain_part(answer) -> None:
     """Exercise 6.3: claims about magnesium with at least one very uncertain part."""
     parts = _parts()

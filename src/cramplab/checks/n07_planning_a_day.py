@@ -15,7 +15,7 @@ def _menu(life_stage: str | None) -> plan.Menu:
     return plan.plan_menu(data(), life_stage=life_stage)
 
 
-@exercise
+@exercise(name="answer_7_1")
 def binding_targets(answer, life_stage: str) -> None:
     """Exercise 7.1: the cramp nutrients whose target binds in a life stage's menu."""
     menu = _menu(life_stage)
@@ -47,28 +47,49 @@ def binding_targets(answer, life_stage: str) -> None:
     )
 
 
-@exercise
+@functools.cache
+def _menu_without(food_id: str) -> plan.Menu:
+    return plan.plan_menu(data(), exclude=[food_id])
+
+
+@exercise(name="answer_7_3")
 def menu_without(answer, food_id: str) -> None:
-    """Exercise 7.2: the default menu (Daily Values) without one food."""
+    """Exercise 7.3: the default menu (Daily Values, no pattern) without one food."""
     if not isinstance(answer, plan.Menu):
         invalid(f"Expected the Menu that plan.plan_menu(...) returns, got {kind(answer)}.")
+    expected = _menu_without(food_id)
     if answer.targets.life_stage != plan.DAILY_VALUES_STAGE:
-        wrong("plan for the Daily Values (no life stage), as the default menu does.")
+        wrong(
+            f"this menu is for {answer.targets.life_stage}; plan for the Daily Values (no "
+            "life stage), as the default menu does."
+        )
+    if answer.patterns:
+        wrong(
+            f"this menu follows the {' and '.join(answer.patterns)} pattern; the default menu "
+            "follows none."
+        )
     if food_id in answer.items.index:
         wrong(f"{food_id} is still on the menu; plan_menu can leave foods out.")
-    totals = answer.totals.dropna(subset=["target"])
-    short = totals.index[totals["total"] < totals["target"] - 1e-9].tolist()
-    if short:
-        wrong(f"this menu misses the targets for {short}.")
+    if answer.objective != expected.objective:
+        wrong(f"this menu's objective is {answer.objective!r}; keep the default objective.")
+    if answer.foods_considered != expected.foods_considered:
+        wrong(f"this menu leaves out other foods as well; leave out {food_id} only.")
+    same_limits = answer.targets.maximum.equals(expected.targets.maximum) and (
+        answer.targets.energy == expected.targets.energy
+    )
+    if not same_limits:
+        wrong("this menu changes a limit or the energy band; keep the default limits.")
+    if not answer.items["portions"].equals(expected.items["portions"]):
+        wrong("this menu's portions differ from the planner's; plan it with plan_menu alone.")
     right(
         f"{len(answer.items)} foods, {answer.kcal:,.0f} kcal; the menu {answer.claim()}, "
         f"without {food_id}: the planner found other sources for what it gave."
     )
 
 
-@exercise
+@exercise(name="answer_7_2")
 def retinol_in_a_day_of(answer, food_id: str) -> None:
-    """Exercise 7.3: µg of retinol in a food's daily portion cap, beside the adult UL."""
+    """Exercise 7.2: µg of retinol in a food's daily portion cap, beside the adult UL."""
     caps = data().portion_caps.set_index("food_id")
     grams = caps.at[food_id, "portion_g"] * caps.at[food_id, "max_portions"]
     per_100g = analysis.nutrient_matrix(data()).at[food_id, "retinol"]

@@ -5,7 +5,7 @@ and notes for the teacher. The student edition in student/ is generated from it 
 committed, so a clone has it ready; a test checks it is current). Cells carry tags:
 
   solution     an exercise's worked answer (collapsed in JupyterLab); in the student edition
-               a placeholder, `answer = ...`, tagged `answer`
+               a placeholder, `answer_N_M = ...` (the exercise's own name), tagged `answer`
   self-check   the cell that checks an answer (cramplab.checks); kept
   instructor   notes for the teacher (timing, common mistakes, prompts); dropped
   explore      the cell of an open-ended exercise (no self-check); kept as it is
@@ -43,6 +43,9 @@ ANSWER_NAME = re.compile(r"^(answer\w*)\s*=", flags=re.M)
 # Tooling comments in markdown (<!--fact:NAME-->, <!--not-data-->, ...) are for the course's
 # checkers: a student editing a cell, or reading the site, should not meet them.
 HTML_COMMENT = re.compile(r"<!--.*?-->", flags=re.S)
+# The first line of every placeholder: a student who opens the notebook at an exercise needs
+# the cells above (data, helpers) before their own code can run.
+STARTED_HERE = "# Started here? Run the cells above first."
 EDITION_METADATA = {"edition": "student", "generated_by": "make student, from notebooks/"}
 JOBS = 2  # two kernels at once, as make figures
 
@@ -59,7 +62,10 @@ def without_comments(markdown: str) -> str:
 def placeholder(solution: str) -> str:
     """What a student sees instead of a solution: the names the self-check will look at."""
     names = list(dict.fromkeys(ANSWER_NAME.findall(solution)))
-    lines = ["# Your turn: replace each ... with your code, then run the self-check below."]
+    lines = [
+        STARTED_HERE,
+        "# Your turn: replace each ... with your code, then run the self-check below.",
+    ]
     lines += [f"{name} = ..." for name in names] or ["..."]
     return "\n".join(lines)
 

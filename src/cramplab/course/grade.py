@@ -118,14 +118,10 @@ class Grader:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
             self._free(slot)
-        read_at = {key: index for index, entries in captures.items() for key, _ in entries}
-        since = 0
         for exercise in exercises:
             payload = run.answers.get(exercise.key)
-            where = read_at[exercise.key]
-            raised = sorted(answer_cells(submitted.cells, exercise, where, since))
+            raised = sorted(answer_cells(submitted.cells, exercise, exercises))
             failed = next((run.errors[i] for i in raised if i in run.errors), None)
-            since = where if where < len(submitted.cells) else since
             if payload is not None and failed:
                 results[exercise.key] = {
                     "result": ERROR,

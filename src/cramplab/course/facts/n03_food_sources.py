@@ -215,14 +215,6 @@ def _(c: Context):
     return tuple(levels) == ("excellent source", "neither")
 
 
-@FACTS.value("banana_grams_for_good", "grams of banana giving exactly 10% DV of potassium", ".0f")
-def _(c: Context):
-    per_gram = c.per_100g.at["banana", "potassium"] / 100
-    if per_gram <= 0:
-        raise FactError("the banana has no potassium value")
-    return analysis.GOOD_SOURCE_PCT / 100 * c.daily_value("potassium") / per_gram
-
-
 def _dropped(c: Context, food_id: str, direction: int) -> bool:
     order = {level: rank for rank, level in enumerate(reversed(analysis.LEVELS))}
     rows = _changes(c)

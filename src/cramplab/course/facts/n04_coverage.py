@@ -221,11 +221,6 @@ def _(c: Context):
     return sum(food not in figures for food in _claim_foods(c, "C25"))
 
 
-@FACTS.value("spinach_absorbed_cup", "calcium absorbed from a cup of cooked spinach, mg", ".0f")
-def _(c: Context):
-    return _cell(c, "spinach_cooked", "absorbed_mg", "serving")
-
-
 @FACTS.value("spinach_calcium_cup", "calcium in a cup of cooked spinach, mg", ".0f")
 def _(c: Context):
     return _cell(c, "spinach_cooked", "calcium_mg", "serving")

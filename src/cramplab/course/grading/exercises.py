@@ -1,13 +1,9 @@
 """The course's graded exercises, and the one place that knows how an answer is stored.
 
-An exercise is a self-check cell of the instructor edition (``checks.NAME(answer, ...)``)
-under an "### Exercise N.M" heading. Today every exercise stores its answer in the same
-variable, ``answer``, so the kernel captures ``answer`` just before the submission's own
-self-check cell for that exercise runs (or after its N-th answer cell if the student deleted
-the self-check). When each exercise has its own ``answer_N_M`` and the check functions carry
-``exercise_number`` and ``answer_names`` (with ``cramplab.checks.core.verdict``), this module
-reads them instead: those answers are captured at the end of the notebook, numbered by the
-check, and judged by ``verdict``. Nothing else in the grader knows either convention.
+An exercise is a self-check cell of the instructor edition (``checks.NAME()  # reads
+answer_N_M``) under an "### Exercise N.M" heading. Each exercise stores its answer in a name
+of its own (the check's ``answer_names``), so the kernel sends every answer back once the
+whole submission has run, and ``cramplab.checks.core.verdict`` judges it.
 
 ``verdict`` runs in the grader's own process on values decoded from data (answers.py):
 nothing the student's kernel did can change what the check decides.
@@ -28,15 +24,7 @@ from cramplab.course.editions import SELF_CHECK, SOLUTION, tags
 
 HEADING = re.compile(r"^#{2,4}\s*Exercise\s+(\d+\.\d+)", flags=re.M)
 ANSWER_TAGS = {SOLUTION, "answer"}
-# The gradebook's words for a check's outcome kinds (cramplab.checks.core).
-RESULT = {
-    "right": "correct",
-    "wrong": "not quite",
-    "invalid": "not quite",
-    "broken": "not quite",
-    "unanswered": "not answered",
-}
-# ... and for cramplab.checks.core.verdict's kinds (after h24a).
+# The gradebook's words for cramplab.checks.core.verdict's kinds.
 VERDICT = {
     "correct": "correct",
     "not_quite": "not quite",
@@ -102,11 +90,6 @@ def _self_check_call(source: str) -> tuple[str, tuple, tuple] | None:
     return None
 
 
-def _own_names(check) -> bool:
-    """True when the check's answers have names of their own (answer_3_1: after h24a)."""
-    return any(name != "answer" for name in getattr(check, "answer_names", ("answer",)))
-
-
 def notebook_exercises(path: Path) -> list[Exercise]:
     """The graded exercises of one course notebook, in order."""
     notebook = nbformat.read(path, as_version=4)
@@ -137,43 +120,23 @@ def course_exercises(notebooks: list[Path]) -> dict[str, list[Exercise]]:
 def capture_points(cells: list[dict], exercises: list[Exercise]) -> dict[int, list[list]]:
     """Where the kernel sends answers: code cell index -> [[exercise key, names], ...].
 
-    The kernel sends them just BEFORE running that cell; index len(cells) means at the end.
-    An exercise whose answers have names of their own is read at the end. Today's convention
-    (one shared `answer`): before the submission's own self-check cell of each exercise, else
-    after its N-th answer cell, else at the end (then it is whatever `answer` holds last,
-    which a check rarely accepts).
+    The kernel sends them just BEFORE running that cell; every exercise has names of its own,
+    so all are read at the end (index len(cells)), whatever order the student ran things in.
     """
-    points: dict[int, list[list]] = {}
-    answer_cells = [i for i, cell in enumerate(cells) if ANSWER_TAGS & set(cell.get("tags", ()))]
-    for position, exercise in enumerate(exercises):
-        where = len(cells) if _own_names(exercise.check) else None
-        for i, cell in enumerate(cells if where is None else ()):
-            call = _self_check_call(cell["source"])
-            if call and call[0] == exercise.check_name:
-                where = i
-                break
-        if where is None and len(answer_cells) == len(exercises):
-            where = answer_cells[position] + 1
-        if where is None:
-            where = len(cells)
-        points.setdefault(where, []).append([exercise.key, list(exercise.answer_names)])
-    return points
+    return {len(cells): [[e.key, list(e.answer_names)] for e in exercises]} if exercises else {}
 
 
-def answer_cells(cells: list[dict], exercise: Exercise, read_at: int, since: int) -> set[int]:
-    """The code cells whose error makes the exercise an "error" rather than a wrong answer:
-    the cell that last assigned its answer before it was read and, when it was read before
-    a self-check cell (one shared `answer`), every cell since the previous exercise was read."""
+def answer_cells(cells: list[dict], exercise: Exercise, exercises: list[Exercise]) -> set[int]:
+    """The code cells whose error makes the exercise an "error" rather than a wrong or missing
+    answer: every cell that assigns one of its answer names, and its own answer cell (the
+    exercise's place among the cells tagged as answers, when each exercise kept one)."""
     assigns = re.compile(
         rf"^({'|'.join(map(re.escape, exercise.answer_names))})\s*(:[^=]*)?=(?!=)", flags=re.M
     )
-    found = set()
-    if read_at < len(cells):  # not the self-check cells in between: only the student's work
-        found = {i for i in range(since, read_at) if _self_check_call(cells[i]["source"]) is None}
-    for index in range(min(read_at, len(cells)) - 1, -1, -1):
-        if assigns.search(cells[index]["source"]):
-            found.add(index)
-            break
+    found = {i for i, cell in enumerate(cells) if assigns.search(cell["source"])}
+    tagged = [i for i, cell in enumerate(cells) if ANSWER_TAGS & set(cell.get("tags", ()))]
+    if len(tagged) == len(exercises):
+        found.add(tagged[exercises.index(exercise)])
     return found
 
 
@@ -186,8 +149,5 @@ def verdict(exercise: Exercise, values: dict[str, Any]) -> tuple[str, str]:
         return NOT_ANSWERED, core.NO_SUCH_NAME.format(name=missing[0])
     answers = [values[name] for name in exercise.answer_names]
     keywords = dict(exercise.keywords)
-    if hasattr(core, "verdict"):  # after h24a: the checks' own non-printing verdict
-        kind, message = core.verdict(exercise.check, *answers, *exercise.extra_args, **keywords)
-        return VERDICT.get(kind, NOT_QUITE), message
-    outcome = exercise.check.outcome(*answers, *exercise.extra_args, **keywords)
-    return RESULT.get(outcome.kind, NOT_QUITE), outcome.message
+    kind, message = core.verdict(exercise.check, *answers, *exercise.extra_args, **keywords)
+    return VERDICT.get(kind, NOT_QUITE), message
