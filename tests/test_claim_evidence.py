@@ -320,3 +320,17 @@ def test_notebook_05_states_the_recomputed_result_of_its_graded_claims():
         verdict = RECOMPUTED.at[key, "verdict"]
         assert re.search(rf"fact:{key[0].lower()}{key[1]}_verdict", text), key
         assert verdict in claims.VERDICTS
+
+
+def test_notebook_05_and_the_rules_say_where_the_course_departs_from_grade():
+    cells = json.loads((CLONE.notebooks / "05_grading_evidence.ipynb").read_text("utf-8"))["cells"]
+    section = next(
+        "".join(c["source"])
+        for c in cells
+        if "".join(c["source"]).startswith("## Where the course departs from GRADE")
+    )
+    departures = ["One reviewer", "stands in for an outcome", "not a systematic review",
+                  "verdict words are the course's", "worthwhile effect is the course's choice",
+                  "not GRADE at all"]  # fmt: skip
+    assert [d for d in departures if d not in section] == []
+    assert "Where the course departs from GRADE" in (claims.__doc__ or "")

@@ -60,6 +60,14 @@ food or diet part that depends on an unresolved reference amount makes the claim
 it). Its certainty is the lowest of its grade parts' certainties (GRADE's rule for an overall
 rating when findings point different ways); reference and physiology parts carry their basis
 instead of a level.
+
+Where the course departs from GRADE (said to students in notebook 05, "Where the course
+departs from GRADE"): one reviewer recorded every study and judgement, with no second person
+checking; a part of a guide's claim stands in for GRADE's outcome; the searches are recorded
+(evidence_searches) but are not a systematic review; the verdict words and the separate
+indirect verdicts are the course's scale on top of GRADE's certainty; the worthwhile effect
+each interval is read against is the course's choice; food and diet claims are judged by the
+FDA's words and by the planner, which are not GRADE rules at all.
 """
 
 from __future__ import annotations
