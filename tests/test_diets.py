@@ -176,6 +176,6 @@ def test_every_sr28_food_has_attributes_and_a_cap(sr28):
 
 @pytest.fixture(scope="module")
 def sr28():
-    from cramplab.usda import read_release
+    from cramplab.sr28 import read_release
 
     return read_release(SR28)

@@ -14,16 +14,15 @@ from repo import CLONE, snapshot
 from cramplab import usda
 from cramplab.data import DataError, load, number_text
 from cramplab.paths import sr28_dir
-from cramplab.usda import (
+from cramplab.sr28 import (
     ABBREV_COLUMN_FOR,
     ABBREV_COLUMNS,
     FOOD_DES_COLUMNS,
     Release,
     describe_measure,
     read_release,
-    rebuild,
-    rebuilt_tables,
 )
+from cramplab.usda import rebuild, rebuilt_tables
 
 DATA_DIR = CLONE.data
 

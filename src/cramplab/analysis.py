@@ -2,7 +2,7 @@
 coverage, and calcium as absorbed.
 
 Everything takes a CourseData (the curated package from cramplab.load(), or all of SR28 from
-cramplab.usda.read_release()) and returns plain pandas tables, so it runs unchanged on both.
+cramplab.sr28.read_release()) and returns plain pandas tables, so it runs unchanged on both.
 
 Two servings, two questions. The household serving SR28 offers (foods.serving_g, basis
 "serving") answers "what is on my plate". The FDA's reference amount customarily consumed

@@ -1,7 +1,7 @@
 """What a food is (dairy, egg, fish, meat, other animal product) and how much of it a day holds.
 
 The curated foods carry these facts in data/food_attributes.csv and data/portion_caps.csv,
-decided by hand from each food's SR28 description. For all of SR28 (cramplab.usda.read_release)
+decided by hand from each food's SR28 description. For all of SR28 (cramplab.sr28.read_release)
 this module derives the same columns by a documented rule, so the planner's diet patterns and
 portion caps work on every food:
 

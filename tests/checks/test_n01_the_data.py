@@ -63,7 +63,7 @@ SR28 = sr28_dir()
     reason=f"the USDA SR28 release is not at {SR28} (set CRAMPLAB_SR28 to its directory)",
 )
 def test_sr28s_own_iu_field_is_accepted_for_every_food():
-    from cramplab.usda import Release
+    from cramplab.sr28 import Release
 
     abbrev = Release(SR28).abbrev.set_index("NDB_No")
     foods = DATA.foods.set_index("food_id")["ndb_no"]

@@ -24,7 +24,7 @@ measured against the floor they cannot beat, measured in the same run on the sam
   90 s. CPU seconds (user + sys of the run and every process it waited for: workers, Chromium,
   JupyterLab and its kernels) are reported too: on a shared machine they vary far less than
   wall time.
-* scale: read the whole SR28 release (cramplab.usda.read_release, which also labels every
+* scale: read the whole SR28 release (cramplab.sr28.read_release, which also labels every
   food's diet attributes and portion cap), then ranking (all eight cramp nutrients), the
   coverage table and the planner (its default: the smallest menu for the Daily Values) over
   every food; then the same steps on the foods replicated 2x, 4x and 8x. The slope of log(time) against log(foods) says
@@ -74,7 +74,7 @@ from cramplab.course.notebooks import TIMEOUT_S, course_notebooks, execute
 from cramplab.data import CourseData
 from cramplab.paths import CloneRequired, find_clone, sr28_dir
 from cramplab.plan import plan_menu
-from cramplab.usda import read_release
+from cramplab.sr28 import read_release
 
 RESULTS_FILE = "results.json"  # in build/bench/, or (--record) the clone's bench/
 SCRATCH_RESULTS = Path("build") / "bench"  # in the clone, ignored by git
