@@ -32,7 +32,7 @@ ifneq ($(filter command line environment environment override,$(origin PYTHON)),
 endif
 .PHONY: venv-python-changed
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml $(wildcard tools/pyproject.toml)
 	@# Which Python, and is it new enough: one line, before anything is installed.
 	@found="$$($(PYTHON) -c '$(PYTHON_CHECK)' 2>/dev/null)" \
 	  || { echo "error: PYTHON=$(PYTHON) is not a Python that runs here (cramplab needs Python 3.11 or newer)" >&2; exit 1; }; \
@@ -53,14 +53,14 @@ $(STAMP): requirements.lock pyproject.toml
 	  || { echo "error: could not install uv $(UV_VERSION) from requirements.lock into $(VENV) (see pip's message above)" >&2; exit 1; }
 	@echo "Installing the locked environment into $(VENV) ..."
 	@$(BIN)/python -m uv pip sync --quiet --python $(BIN)/python requirements.lock
-	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e . -e tools
 	@# The course website's diagrams need mermaid's JavaScript: fetched now, with the packages,
-	@# pinned by sha512, so that the site builds offline later (cramplab.course.mermaid).
-	@$(BIN)/python -m cramplab.course mermaid
+	@# pinned by sha512, so that the site builds offline later (cramplab_tools.mermaid).
+	@$(BIN)/python -m cramplab_tools mermaid
 	@# The stamp records the interpreter (see PYTHON_MADE above).
 	@$(BIN)/python -c '$(PYTHON_CHECK)' | awk '{print "python: " $$1 " " $$2}' > $@
 
-# JupyterHub's proxy, for the hub test (tests/course/test_classhub.py) and make bench: configurable-http-proxy
+# JupyterHub's proxy, for the hub test (tests/tools/test_classhub.py) and make bench: configurable-http-proxy
 # from the npm registry, pinned with all its dependencies in deploy/proxy/package-lock.json
 # (npm ci checks their hashes). Without npm it is left out and says so once; the hub test then
 # skips, naming what to install (in CI it fails).
@@ -78,48 +78,48 @@ $(PROXY_STAMP): deploy/proxy/package.json deploy/proxy/package-lock.json | $(STA
 	fi
 
 figures: $(STAMP)  ## Regenerate every figure, the catalogue and the handout in figures/
-	@$(BIN)/python -m cramplab.course figures
+	@$(BIN)/python -m cramplab_tools figures
 
 handout: $(STAMP)  ## Rebuild figures/handout.pdf from the committed figures
-	@$(BIN)/python -m cramplab.course handout
+	@$(BIN)/python -m cramplab_tools handout
 
 site: $(STAMP)  ## Build the course website into build/site from the stored outputs (offline)
-	@$(BIN)/python -m cramplab.course site
+	@$(BIN)/python -m cramplab_tools site
 
 solutions: $(STAMP)  ## Write build/solutions.html, every exercise's solution (for teachers)
-	@$(BIN)/python -m cramplab.course solutions
+	@$(BIN)/python -m cramplab_tools solutions
 
 test: $(STAMP) $(PROXY_STAMP)  ## Run everything: unit tests, data, ruff, nbval (strict) on both editions, browser tests, the class hub
 	@$(BIN)/python -m pytest  # its options are pyproject.toml's, for plain pytest too
 
 lint: $(STAMP)  ## Ruff over the package, tests and notebooks
-	@$(BIN)/ruff check src tests notebooks site deploy conftest.py
-	@$(BIN)/ruff format --check src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff check src tools tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format --check src tools tests notebooks site deploy conftest.py
 
 format: $(STAMP)  ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix src tests notebooks site deploy conftest.py
-	@$(BIN)/ruff format src tests notebooks site deploy conftest.py
+	@$(BIN)/ruff check --fix src tools tests notebooks site deploy conftest.py
+	@$(BIN)/ruff format src tools tests notebooks site deploy conftest.py
 
 lab: $(STAMP)  ## Open JupyterLab on the student edition (EDITION=instructor: with solutions)
-	@$(BIN)/python -m cramplab.course lab $(EDITION)
+	@$(BIN)/python -m cramplab_tools lab $(EDITION)
 
 notebooks: $(STAMP)  ## Re-execute every notebook in place to refresh its stored outputs
-	@$(BIN)/python -m cramplab.course notebooks
+	@$(BIN)/python -m cramplab_tools notebooks
 
 student: $(STAMP)  ## Regenerate student/, the student edition (run after editing notebooks/)
-	@$(BIN)/python -m cramplab.course student
+	@$(BIN)/python -m cramplab_tools student
 
 bench: $(STAMP) $(PROXY_STAMP)  ## Time the course (about 9 min) into build/bench/; RECORD=1: bench/results.json
-	@$(BIN)/python -m cramplab.course bench $(if $(filter 1,$(RECORD)),--record)
+	@$(BIN)/python -m cramplab_tools bench $(if $(filter 1,$(RECORD)),--record)
 
 grade: $(STAMP)  ## Grade a class: make grade SUBMISSIONS=folder-or-zip [OUT=dir NOTEBOOKS=01,03 FORCE=1]
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-or-lms.zip [OUT=dir] [NOTEBOOKS=01,03] [FORCE=1]" >&2; exit 2; }
-	@$(BIN)/python -m cramplab.course grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)") $(if $(filter 1,$(FORCE)),--force)
+	@$(BIN)/python -m cramplab_tools grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(NOTEBOOKS),--notebooks "$(NOTEBOOKS)") $(if $(filter 1,$(FORCE)),--force)
 
 hub-proxy: $(PROXY_STAMP)  ## Install JupyterHub's proxy (configurable-http-proxy, needs npm) for the hub test
 
 hub-link: $(STAMP)  ## Print the link that gives students the course on a hub: make hub-link HUB=https://...
-	@$(BIN)/python -m cramplab.course hub-link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
+	@$(BIN)/python -m cramplab_tools hub-link --hub "$(HUB)" $(if $(REPO),--repo "$(REPO)") $(if $(BRANCH),--branch "$(BRANCH)")
 
 # Every extra, so that the lock pins all of them (a test checks the list against pyproject.toml).
 # Versions already in requirements.lock are kept unless a changed requirement needs another:
@@ -135,4 +135,4 @@ lock:  ## Re-resolve requirements.lock from pyproject.toml (needs uv on PATH or 
 	   sed -e '/^ /d' -e '/^#/d' -e 's/ \\$$//' requirements.lock; } > constraints.txt
 
 clean:  ## Remove the venv and build leftovers (figures, data and both editions stay)
-	rm -rf $(VENV) build src/*.egg-info
+	rm -rf $(VENV) build src/*.egg-info tools/*.egg-info

@@ -1,11 +1,11 @@
 """Sphinx configuration of the course website.
 
-`make site` (cramplab.course.site) copies this folder beside the staged notebooks, pages and
+`make site` (cramplab_tools.site) copies this folder beside the staged notebooks, pages and
 mermaid, and builds there; read that module first. Paths here stay relative to this folder:
 Sphinx hashes these values into the site's .buildinfo, which must not depend on the clone.
 """
 
-from cramplab.course.mermaid import ENTRY, folder_name
+from cramplab_tools.mermaid import ENTRY, folder_name
 
 project = "cramplab"
 author = "the cramplab authors"
@@ -22,7 +22,7 @@ nb_merge_streams = True
 myst_enable_extensions = ["colon_fence"]
 myst_fence_as_directive = ["mermaid"]  # a ```mermaid fence in a markdown cell draws a diagram
 
-# Mermaid from the copy make site puts in _static/ (cramplab.course.mermaid), never a CDN.
+# Mermaid from the copy make site puts in _static/ (cramplab_tools.mermaid), never a CDN.
 mermaid_use_local = f"{folder_name()}/{ENTRY}"
 mermaid_fullscreen = False  # its button and styles are not needed for one small diagram
 html_static_path = ["_static"]

@@ -17,7 +17,7 @@ def course():
 @functools.cache
 def hub_problem() -> str | None:
     """Why the hub test (marked `hub`) cannot run here, in one line, or None when it can."""
-    from cramplab.course.classhub import missing_hub
+    from cramplab_tools.classhub import missing_hub
 
     if problem := missing_hub():
         return problem

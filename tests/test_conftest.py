@@ -30,7 +30,7 @@ def test_plain_pytest_runs_as_make_test_does():
     ("args", "workers"),
     [
         (["tests", "notebooks", "student"], 2),  # testpaths: the whole suite
-        (["tests/course"], 2),
+        (["tests/tools"], 2),
         (["tests/test_paths.py", "tests/test_units.py"], 2),
         (["tests/test_paths.py"], 0),
         (["tests/test_paths.py::test_x", "tests/test_paths.py::test_y"], 0),

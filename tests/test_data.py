@@ -1400,7 +1400,7 @@ def test_load_refuses_an_interrupted_rebuild_and_the_rebuilds_recover_finishes_i
     """A rebuild killed after its commit marker left foods.csv new and food_nutrients.csv old:
     load reads only, so it refuses the folder (naming the command) and writes nothing; the
     rebuild's own `recover` installs the committed rest and drops the uncommitted folder."""
-    from cramplab import atomic, usda
+    from cramplab_tools import atomic, usda
 
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
@@ -1414,7 +1414,7 @@ def test_load_refuses_an_interrupted_rebuild_and_the_rebuilds_recover_finishes_i
     (uncommitted.path / "foods.csv").write_text("half-written", encoding="utf-8")
     uncommitted.release()
     before = snapshot(folder)
-    with pytest.raises(DataError, match=r"python -m cramplab.usda recover --data "):
+    with pytest.raises(DataError, match=r"python -m cramplab_tools.usda recover --data "):
         load(folder)
     assert snapshot(folder) == before
     assert len(usda.recover(folder)) == 2

@@ -4,7 +4,7 @@
   Kubernetes (deploy/kubernetes/values.yaml): a real login (NativeAuthenticator, signup needs the
   teacher's approval), HTTPS, idle culling, per-student memory and CPU limits, JupyterLab on the
   student edition pulled by nbgitpuller; never the test's shared password or a dummy login;
-* their per-student numbers, and the README's sizing table, are what cramplab.course.hubsizing
+* their per-student numbers, and the README's sizing table, are what cramplab_tools.hubsizing
   makes of the class recorded in bench/hub.json (by `make bench`);
 * no token, password, private key or other secret is committed anywhere in the repository.
 """
@@ -20,8 +20,8 @@ import yaml
 from repo import CLONE
 from traitlets.config.loader import PyFileConfigLoader
 
-from cramplab.course.hub import FIRST_NOTEBOOK, spawn_url
-from cramplab.course.hubsizing import markdown, quantity, size_class
+from cramplab_tools.hub import FIRST_NOTEBOOK, spawn_url
+from cramplab_tools.hubsizing import markdown, quantity, size_class
 
 DEPLOY = CLONE.root / "deploy"
 ONE_MACHINE = DEPLOY / "one-machine" / "jupyterhub_config.py"
@@ -205,7 +205,7 @@ def test_the_readme_shows_the_sizing_of_the_recorded_class(sizing):
     block = readme.split(README_START, 1)[1].split(README_END, 1)[0]
     assert block.strip() == markdown(sizing).strip(), (
         "README's sizing table differs from bench/hub.json: paste the output of "
-        "`python -m cramplab.course.hubsizing`"
+        "`python -m cramplab_tools.hubsizing`"
     )
 
 

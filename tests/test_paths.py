@@ -7,10 +7,10 @@ import sys
 import pytest
 from repo import CLONE
 
-from cramplab import paths, usda
-from cramplab.course import prose
-from cramplab.course.__main__ import COMMANDS as COURSE_COMMANDS
-from cramplab.course.__main__ import main as course_main
+from cramplab import paths
+from cramplab_tools import prose, usda
+from cramplab_tools.__main__ import COMMANDS as COURSE_COMMANDS
+from cramplab_tools.__main__ import main as course_main
 
 
 def test_the_editable_install_reads_data_in_place():
@@ -62,11 +62,11 @@ def test_every_course_command_stops_outside_a_clone(tmp_path, monkeypatch, capsy
 
 
 def test_started_with_the_venv_python_from_elsewhere_it_stops(tmp_path):
-    """The report that led to the rule: `cd /tmp && .venv/bin/python -m cramplab.course
+    """The report that led to the rule: `cd /tmp && .venv/bin/python -m cramplab_tools
     figures` rebuilt the figures of the clone the venv was installed from."""
     before = {p.name: p.stat().st_mtime_ns for p in CLONE.figures.iterdir()}
     run = subprocess.run(
-        [sys.executable, "-m", "cramplab.course", "figures"],
+        [sys.executable, "-m", "cramplab_tools", "figures"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert run.returncode != 0

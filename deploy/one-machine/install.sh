@@ -41,7 +41,7 @@ chmod 700 "$ETC" "$STATE"
 [ -x "$PREFIX/venv/bin/python" ] || python3 -m venv "$PREFIX/venv"
 "$PREFIX/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --require-hashes -r "$CLONE/requirements.lock"
-"$PREFIX/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$CLONE"
+"$PREFIX/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$CLONE" "$CLONE/tools"
 
 echo "== configurable-http-proxy in $PREFIX/proxy"
 mkdir -p "$PREFIX/proxy"
@@ -76,7 +76,7 @@ cat <<DONE
 The hub is starting at https://$DOMAIN
 1. Now, before anyone else: open https://$DOMAIN/hub/signup and sign up as '$ADMIN'.
 2. Give students this link (it also works as their first login):
-   $("$PREFIX/venv/bin/python" -m cramplab.course.hub --hub "https://$DOMAIN" --repo "$REPO" --branch "$BRANCH")
+   $("$PREFIX/venv/bin/python" -m cramplab_tools.hub --hub "https://$DOMAIN" --repo "$REPO" --branch "$BRANCH")
 3. Approve their accounts at https://$DOMAIN/hub/authorize after they sign up.
 Logs: journalctl -u cramplab-hub
 DONE

@@ -16,7 +16,7 @@
 # proxy's token itself on first start, in /var/lib/cramplab-hub, readable by root alone.
 import os
 
-from cramplab.course.hub import spawn_url
+from cramplab_tools.hub import spawn_url
 
 c = get_config()  # noqa: F821  (JupyterHub provides it)
 
@@ -24,7 +24,7 @@ DOMAIN = os.environ["CRAMPLAB_HUB_DOMAIN"]
 PREFIX = os.environ.get("CRAMPLAB_HUB_PREFIX", "/opt/cramplab-hub")
 STATE = "/var/lib/cramplab-hub"
 
-# Per student, from a measured class (bench/hub.json; the rule: cramplab.course.hubsizing; the
+# Per student, from a measured class (bench/hub.json; the rule: cramplab_tools.hubsizing; the
 # README's "Teaching a class on JupyterHub"). tests/test_deploy.py checks they agree.
 MEMORY_LIMIT = "640M"
 CPU_LIMIT = 1.0

@@ -321,8 +321,8 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     return CourseData(**tables)
 
 
-# What the SR28 rebuild's atomic install (cramplab.atomic.STAGING_PREFIX) leaves in a data
-# folder when it is killed: load() only looks for it, it never writes (tests/test_usda.py checks
+# What the SR28 rebuild's atomic install (cramplab_tools.atomic.STAGING_PREFIX) leaves in a data
+# folder when it is killed: load() only looks for it, it never writes (tests/tools/test_usda.py checks
 # that the two prefixes agree).
 REBUILD_STAGING_PREFIX = ".staging-"
 
@@ -337,7 +337,7 @@ def _refuse_an_interrupted_rebuild(data_dir: Path) -> None:
             leftovers[0],
             "no SR28 rebuild left half-installed in the data folder",
             found=Said("a rebuild's staging folder"),
-            hint=f"Run `python -m cramplab.usda recover --data {data_dir}` to finish it",
+            hint=f"Run `python -m cramplab_tools.usda recover --data {data_dir}` to finish it",
         )
 
 

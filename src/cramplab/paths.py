@@ -10,7 +10,7 @@ rebuild) need a clone. The rule, however a command is started (make, ``python -m
 environment's Python, an editable or a wheel install): it works on the clone that holds the
 working directory, its root or any folder inside it, and from anywhere else it says so and
 stops. ``find_clone`` applies it. It never falls back to the clone an editable install was made
-from: ``cd /tmp && .venv/bin/python -m cramplab.course figures`` must not rewrite a clone the
+from: ``cd /tmp && .venv/bin/python -m cramplab_tools figures`` must not rewrite a clone the
 user is not in.
 """
 

@@ -3,7 +3,7 @@
 save_figure() writes a figure as a 300 dpi PNG (print) and an SVG (slides) under a stable name,
 with its title, caption, alt text, notebook and data source stored in the files' metadata
 (figures/README.md is generated from it). The texts come from the figure's record in
-cramplab.course.figure_texts; heading() and add_credit() draw its title and source line, so a
+cramplab.figure_texts; heading() and add_credit() draw its title and source line, so a
 notebook's figure cell holds only the analysis and the plot. The title a notebook draws above its figure stays in
 the notebook: the saved files leave it out, because the handout and the catalogue print it as
 text above the picture (once, wrapped to the page; a slide puts it in its own title). Bytes are reproducible: no dates or version
@@ -191,7 +191,7 @@ def save_figure(
     """Save a handout figure as figures/<name>.png and .svg (name: NN_short_name).
 
     Its title (the finding), caption (one sentence), alt text (the picture, for screen readers)
-    and source come from its record in cramplab.course.figure_texts, computed from the data;
+    and source come from its record in cramplab.figure_texts, computed from the data;
     a notebook not yet converted passes title, caption and alt (and source) itself. The NN
     prefix is the notebook that draws the figure. A text drawn on the figure that reads as the
     title (a suptitle, an axes title or fig.text, line breaks aside) is left out of the files:
@@ -243,8 +243,8 @@ def save_figure(
 
 
 def figure_text(name: str):
-    """The figure's record in cramplab.course.figure_texts (title, caption, alt text, source)."""
-    from cramplab.course import figure_texts  # imported here: it imports this module
+    """The figure's record in cramplab.figure_texts (title, caption, alt text, source)."""
+    from cramplab import figure_texts  # imported here: it imports this module
 
     return figure_texts.record(name)
 

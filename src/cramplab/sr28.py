@@ -5,7 +5,7 @@ The raw release never enters the repository; it is read from a directory the use
 runs on all 8,790 foods. SR28 gives no "typical serving", so the rule is explicit: the serving
 is the food's first household measure in WEIGHT.txt (lowest Seq, the one ABBREV.txt repeats as
 GmWt_1); a food with no household measure gets 100 g. Rebuilding the package's own food tables
-from the release is course tooling: ``python -m cramplab.usda rebuild`` (cramplab.usda).
+from the release is course tooling: ``python -m cramplab_tools.usda rebuild`` (cramplab_tools.usda).
 
 Format (sr28_doc.pdf): fields separated by ^, text wrapped in ~, Windows-1252 text,
 CRLF line ends. An empty numeric field means "not analysed": it stays missing, never 0.

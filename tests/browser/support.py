@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cramplab.course.editions import tags
+from cramplab_tools.editions import tags
 
 # Debian's package; CRAMPLAB_CHROMIUM names another Chromium (another distribution's path).
 CHROMIUM = Path(os.environ.get("CRAMPLAB_CHROMIUM", "/usr/bin/chromium"))

@@ -1,6 +1,6 @@
 """JupyterLab in Chromium: every notebook of both editions opens cleanly, and one runs clean.
 
-The server is started with `make lab`'s own command line (cramplab.course.lab.command), on a free
+The server is started with `make lab`'s own command line (cramplab_tools.lab.command), on a free
 localhost port with a login token, over a copy of both editions in a temporary folder: its
 config, data, runtime, workspace and settings folders are there too, so JupyterLab writes
 nothing into the repository or the user's home. At the end it is stopped by its process id, and
@@ -27,9 +27,9 @@ import pytest
 from repo import CLONE
 
 from browser.support import PAGE_TEXT, shown, tagged_lines
-from cramplab.course.editions import INSTRUCTOR, SOLUTION
-from cramplab.course.lab import command as lab_command
-from cramplab.course.notebooks import course_notebooks
+from cramplab_tools.editions import INSTRUCTOR, SOLUTION
+from cramplab_tools.lab import command as lab_command
+from cramplab_tools.notebooks import course_notebooks
 
 pytestmark = pytest.mark.browser
 

@@ -27,8 +27,8 @@ import pytest
 from repo import CLONE
 
 from browser.support import PAGE_TEXT, cannot_run, shown, tagged_lines
-from cramplab.course.editions import INSTRUCTOR
-from cramplab.course.notebooks import course_notebooks
+from cramplab_tools.editions import INSTRUCTOR
+from cramplab_tools.notebooks import course_notebooks
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ class Build:
         self.out, self.log = out, out.with_name(f"{out.name}.log")
         with self.log.open("w") as log:  # Popen keeps its own descriptor
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "cramplab.course", "site", str(out)],
+                [sys.executable, "-m", "cramplab_tools", "site", str(out)],
                 cwd=CLONE.root,
                 stdout=log,
                 stderr=subprocess.STDOUT,

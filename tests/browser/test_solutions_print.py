@@ -11,8 +11,8 @@ import pdfplumber
 import pytest
 from repo import CLONE
 
-from cramplab.course.notebooks import course_notebooks
-from cramplab.course.solutions import PRINT_MARGIN_IN, handout
+from cramplab_tools.notebooks import course_notebooks
+from cramplab_tools.solutions import PRINT_MARGIN_IN, handout
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from repo import CLONE
 
 from cramplab import checks
 from cramplab.checks import core
-from cramplab.course.notebooks import course_notebooks
+from cramplab_tools.notebooks import course_notebooks
 
 from .cases import KINDS, Case, assert_short_and_clean, value
 

@@ -23,8 +23,8 @@ import pytest
 from jupyter_client.manager import KernelManager
 from repo import CLONE
 
-from cramplab.course.editions import ANSWER, SELF_CHECK, SOLUTION, tags
-from cramplab.course.notebooks import REPRODUCIBLE_ENV, course_notebooks
+from cramplab_tools.editions import ANSWER, SELF_CHECK, SOLUTION, tags
+from cramplab_tools.notebooks import REPRODUCIBLE_ENV, course_notebooks
 
 NOT_ANSWERED = "Not answered yet: "
 TIMEOUT_S = 180

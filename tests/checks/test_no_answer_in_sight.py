@@ -26,8 +26,8 @@ import nbformat
 import pytest
 from repo import CLONE
 
-from cramplab.course.editions import SELF_CHECK, SOLUTION, tags
-from cramplab.course.notebooks import course_notebooks
+from cramplab_tools.editions import SELF_CHECK, SOLUTION, tags
+from cramplab_tools.notebooks import course_notebooks
 
 PATHS = course_notebooks(CLONE.notebooks)
 # (notebook stem, exercise): why the answer's label must be in sight above the check.
