@@ -1,4 +1,5 @@
-"""Ctrl-C, SIGTERM and kill -9 on `make figures`, `make notebooks` and `make student`.
+"""Ctrl-C, SIGTERM and kill -9 on `make figures`, `make notebooks`, `make student` and
+`make grade`.
 
 Each test runs the real command on a copy of the clone (the commands find it from their working
 directory), in a process group of its own as a terminal would, signals it at one moment, and
@@ -17,6 +18,7 @@ for some time. How fast Ctrl-C stops a command is a speed target: `make bench` m
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import re
 import shutil
@@ -42,7 +44,7 @@ MAKE = ["make", "--no-print-directory", "-o", ".venv/.installed", f"BIN={Path(sy
 class Command:
     """One make target, started as a terminal starts it: in a process group of its own."""
 
-    def __init__(self, clone, target: str, log: Path):
+    def __init__(self, clone, target: str, log: Path, arguments: tuple[str, ...] = ()):
         self.clone, self.log = clone, log
         # A user's shell: no test settings, and not inside `make test` (make[1] would differ).
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CRAMPLAB_", "MAKE"))}
@@ -50,7 +52,7 @@ class Command:
         env.pop("PYTHON", None)  # make test PYTHON=... exports it; a user's shell has not
         with open(log / "stdout", "w") as out, open(log / "stderr", "w") as err:
             self.make = subprocess.Popen(
-                [*MAKE, target], cwd=clone.root, env=env, stdout=out, stderr=err,
+                [*MAKE, target, *arguments], cwd=clone.root, env=env, stdout=out, stderr=err,
                 start_new_session=True,
             )  # fmt: skip
         self.seen: dict[int, psutil.Process] = {}  # everything it started, kernels included
@@ -175,10 +177,10 @@ def start(tmp_path, clone):
     """start(target) -> a running Command; whatever it left running is stopped afterwards."""
     commands = []
 
-    def starter(target: str) -> Command:
+    def starter(target: str, *arguments: str, where=None) -> Command:
         log = tmp_path / f"log{len(commands)}"
         log.mkdir()
-        commands.append(Command(clone, target, log))
+        commands.append(Command(where or clone, target, log, arguments))
         return commands[-1]
 
     yield starter
@@ -374,3 +376,47 @@ def test_a_killed_make_student_leaves_one_edition_and_the_next_run_tidies(start,
     assert finished.wait() == 0, finished.stderr
     assert snapshot(clone.student) == new
     assert not student_leftovers(clone)
+
+
+# --- make grade ------------------------------------------------------------------------------
+
+GRADED_CLASS = 6  # students: enough that Ctrl-C usually comes while some are being graded
+
+
+def test_ctrl_c_during_make_grade_keeps_finished_rows_and_a_rerun_finishes(start, tmp_path):
+    """Ctrl-C while a class is graded: every row written is whole, nothing keeps running, and
+    the same command run again grades only the students without a row."""
+    import json
+
+    from repo import CLONE
+
+    solutions = (CLONE.notebooks / "01_the_data.ipynb").read_bytes()
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    submissions.mkdir()
+    for number in range(GRADED_CLASS):
+        (submissions / f"student{number}.ipynb").write_bytes(solutions)
+    arguments = (f"SUBMISSIONS={submissions}", f"OUT={out}", "NOTEBOOKS=01")
+    command = start("grade", *arguments, where=CLONE)
+    command.wait_until(lambda: any((out / "rows").glob("*.json")), "first row", processes=False)
+    command.signal(signal.SIGINT)
+    status = command.wait(timeout=START_S)
+    gone = psutil.wait_procs([k for k in command.kernels() if _alive(k)], timeout=GONE_S)[1]
+    assert not gone, f"kernels still running: {gone}"
+    assert "Traceback" not in command.stderr, command.stderr
+    kept = sorted(p.stem for p in (out / "rows").glob("*.json"))
+    for row in kept:  # whole rows only: each one reads
+        assert json.loads((out / "rows" / f"{row}.json").read_text())["student"] == row
+    if status == 0:  # it finished before the signal arrived: then every row is there
+        assert len(kept) == GRADED_CLASS, command.stdout
+    else:
+        assert command.stderr.splitlines()[-1].startswith("make: *** [Makefile:"), command.stderr
+    again = subprocess.run(
+        [*MAKE, "grade", *arguments], cwd=CLONE.root, capture_output=True, text=True,
+        timeout=20 * START_S,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert f"({len(kept)} already graded)" in again.stdout + again.stderr
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["student"] for r in rows) == [f"student{n}" for n in range(GRADED_CLASS)]
+    assert all(r["correct"] == r["out_of"] for r in rows), rows
