@@ -120,20 +120,34 @@ def course_exercises(notebooks: list[Path]) -> dict[str, list[Exercise]]:
 def capture_points(cells: list[dict], exercises: list[Exercise]) -> dict[int, list[list]]:
     """Where the kernel sends answers: code cell index -> [[exercise key, names], ...].
 
-    The kernel sends them just BEFORE running that cell; every exercise has names of its own,
-    so all are read at the end (index len(cells)), whatever order the student ran things in.
+    The kernel sends them just BEFORE running that cell, and the last one sent counts. Every
+    exercise is read at the end (index len(cells)), whatever order the student ran things in,
+    and also right after each cell that assigns its answer, so that an answer given before a
+    later cell loops or crashes the kernel still counts.
     """
-    return {len(cells): [[e.key, list(e.answer_names)] for e in exercises]} if exercises else {}
+    points: dict[int, list[list]] = {}
+    for exercise in exercises:
+        entry = [exercise.key, list(exercise.answer_names)]
+        for index in sorted(_assigning(cells, exercise)):
+            points.setdefault(index + 1, []).append(entry)
+        if entry not in points.get(len(cells), []):
+            points.setdefault(len(cells), []).append(entry)
+    return points
+
+
+def _assigning(cells: list[dict], exercise: Exercise) -> set[int]:
+    """The code cells that assign one of the exercise's answer names."""
+    assigns = re.compile(
+        rf"^({'|'.join(map(re.escape, exercise.answer_names))})\s*(:[^=]*)?=(?!=)", flags=re.M
+    )
+    return {i for i, cell in enumerate(cells) if assigns.search(cell["source"])}
 
 
 def answer_cells(cells: list[dict], exercise: Exercise, exercises: list[Exercise]) -> set[int]:
     """The code cells whose error makes the exercise an "error" rather than a wrong or missing
     answer: every cell that assigns one of its answer names, and its own answer cell (the
     exercise's place among the cells tagged as answers, when each exercise kept one)."""
-    assigns = re.compile(
-        rf"^({'|'.join(map(re.escape, exercise.answer_names))})\s*(:[^=]*)?=(?!=)", flags=re.M
-    )
-    found = {i for i, cell in enumerate(cells) if assigns.search(cell["source"])}
+    found = _assigning(cells, exercise)
     tagged = [i for i, cell in enumerate(cells) if ANSWER_TAGS & set(cell.get("tags", ()))]
     if len(tagged) == len(exercises):
         found.add(tagged[exercises.index(exercise)])

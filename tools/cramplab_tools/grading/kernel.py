@@ -168,7 +168,7 @@ def run(
                     result.errors[event["index"]] = str(event.get("error"))[:300]
                 elif kind == "answers" and isinstance(event.get("keys"), list):
                     for key in event["keys"]:
-                        result.answers.setdefault(str(key), event.get("values", {}))
+                        result.answers[str(key)] = event.get("values", {})  # the last
                 elif kind == "contained":
                     result.not_contained = [str(x) for x in event.get("missing", [])]
                 elif kind == "done":
