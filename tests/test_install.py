@@ -140,6 +140,7 @@ def test_the_wheel_carries_the_course_data(installed, request):
         for p in (CLONE.root / "src" / "cramplab").rglob("*.py")
     }
     assert not modules - names, f"modules missing from the wheel: {sorted(modules - names)}"
+    assert "cramplab/solved_menus.json" in names, "the wheel lacks the solved menus (plan.py)"
 
 
 def test_load_works_outside_the_clone_from_the_installed_package(installed):

@@ -493,3 +493,62 @@ def test_the_real_menus_meet_the_pattern_and_every_tracked_dri():
         assert "milk_whole" not in menu.items.index
         assert (menu.groups["total"] >= menu.groups["low"].fillna(0) - 1e-9).all()
         assert (menu.groups["total"] <= menu.groups["high"].fillna(np.inf) + 1e-9).all()
+
+
+# --- menus solved once (plan.solved_halves) ---------------------------------------------------
+
+
+def test_every_stored_menu_is_the_solvers_answer_for_todays_data(monkeypatch):
+    """Each menu shipped in solved_menus.json is solved again from data/: the same problem
+    (its fingerprint) and the same portions. A change to data/ under a stored menu fails here,
+    until `make notebooks` solves and stores the menus again."""
+    from cramplab import load
+
+    monkeypatch.setenv(plan.SOLVED_MENUS_ENV, "off")
+    stored = plan.stored_menus()
+    assert stored, f"{plan.SOLVED_MENUS} holds no menus: run make notebooks"
+    data = load()
+    for key, entry in stored.items():
+        call = entry["call"]
+        _, _, problem, _ = plan.prepared(data, call)
+        assert plan.fingerprint(problem, call["objective"]) == key, (
+            f"the stored menu for {call} was solved on other data or rules: run make notebooks"
+        )
+        halves = plan._solve(problem, call["objective"])
+        solved = None if halves is None else {
+            str(f): int(h) for f, h in zip(problem.foods, halves, strict=True) if h
+        }  # fmt: skip
+        assert solved == entry["steps"], f"solving {call} again gives another menu"
+        if solved is not None:
+            assert plan._feasible(problem, np.asarray(halves, dtype=float))
+
+
+def test_a_menu_is_read_back_only_for_the_very_same_problem(course, monkeypatch, tmp_path):
+    record = tmp_path / "menus.jsonl"
+    monkeypatch.setenv(plan.SOLVED_MENUS_ENV, str(record))
+    data = course(FOODS)
+    solved = plan_menu(data, life_stage=STAGE)
+    entry = __import__("json").loads(record.read_text(encoding="utf-8"))
+    monkeypatch.setenv(plan.SOLVED_MENUS_ENV, "")
+    monkeypatch.setattr(plan, "_stored", {entry.pop("fingerprint"): entry})
+    calls = []
+    solve = plan._solve
+    monkeypatch.setattr(plan, "_solve", lambda *a: calls.append(a) or solve(*a))
+    again = plan_menu(data, life_stage=STAGE)
+    assert calls == [] and again.items["portions"].equals(solved.items["portions"])
+    plan_menu(data, life_stage=STAGE, limits={"sodium": 2000})  # another problem: solved
+    assert len(calls) == 1
+    changed = course({**FOODS, "a": {**FOODS["a"], "magnesium": 51}})
+    plan_menu(changed, life_stage=STAGE)  # another number in the data: solved
+    assert len(calls) == 2
+
+
+def test_a_stored_menu_that_breaks_a_constraint_is_solved_instead(course, monkeypatch):
+    data = course(FOODS)
+    _, _, problem, _ = plan.prepared(
+        data, plan._call(STAGE, "size", (), (), None, None, "guidelines")
+    )
+    bogus = {"call": {}, "steps": {"a": 1}}  # half a portion of A: 25 mg of 100 mg magnesium
+    monkeypatch.setattr(plan, "_stored", {plan.fingerprint(problem, "size"): bogus})
+    menu = plan_menu(data, life_stage=STAGE)
+    assert menu.totals.at["magnesium", "total"] >= 100

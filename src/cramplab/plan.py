@@ -49,12 +49,24 @@ A constraint binds when the menu is pressed against it: a target met with less t
 spare, or a limit reached to within 5% (BINDING_MARGIN). The same rule marks a food eaten at
 its portion cap.
 
+Solved once: a MILP takes about a second, so the menus the course's own notebooks and
+self-checks ask for are stored with the package (solved_menus.json), each under a fingerprint
+(SHA-256) of every number the solver is given: the foods, their amounts per portion step, every
+target, limit and bound, and the objective. plan_menu builds the problem as always and, when its
+fingerprint is stored, reads the solution back instead of solving; any change to the data, the
+rules or the arguments changes the fingerprint, and the planner solves. `make notebooks` solves
+every stored menu afresh and rewrites the file; tests/test_plan.py solves each again and checks
+it is the same.
+
 When no menu exists, NoMenuPossible says which targets fall short and which limits stand in the
 way, from the elastic version of the problem (how far short each target must fall).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,8 +77,12 @@ from scipy.sparse import csr_array, diags, hstack, vstack
 from cramplab import diets
 from cramplab.analysis import cramp_nutrients, daily_values, intake_targets, nutrient_matrix
 from cramplab.data import DAILY_VALUES_STAGE, CourseData
+from cramplab.paths import PACKAGE_DIR
 
 OBJECTIVES = ("size", "foods", "calories")
+# Menus the course's notebooks and self-checks plan, solved once (see solved_halves).
+SOLVED_MENUS = PACKAGE_DIR / "solved_menus.json"
+SOLVED_MENUS_ENV = "CRAMPLAB_SOLVED_MENUS"  # "off": always solve; a .jsonl path: solve, record
 STEP = 0.5  # portions come in halves (rules="cramp")
 # A day's share of a weekly subgroup amount is small (1 cup-eq of beans a week is 0.14 a day),
 # so with the food pattern portions come in eighths, and a child's quarter cup of beans fits.
@@ -613,7 +629,23 @@ def plan_menu(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
-    targets = targets_for(data, life_stage, rules)
+    call = _call(life_stage, objective, patterns, exclude, limits, portions, rules)
+    tables, targets, problem, excluded = prepared(data, call)
+    if len(problem.foods) == 0:
+        raise NoMenuPossible("no foods are left to choose from", problem.goal)
+    halves = solved_halves(problem, objective, call)
+    if halves is None:
+        raise _why_impossible(problem, targets)
+    menu = _menu(tables, problem, halves, targets, objective, excluded)
+    menu.patterns = tuple(patterns)
+    return menu
+
+
+def prepared(data: CourseData, call: dict) -> tuple[_Tables, Targets, _Problem, dict]:
+    """The tables, targets and solver's problem for plan_menu's arguments (call: as _call
+    records them), and why foods were left out."""
+    life_stage, patterns, limits = call["life_stage"], tuple(call["patterns"]), call["limits"]
+    targets = targets_for(data, life_stage, call["rules"])
     for pattern in patterns:
         for component in DROPPED_SUBGROUPS.get(pattern, ()):
             if component in targets.pattern.index:
@@ -625,25 +657,104 @@ def plan_menu(
         else:
             targets.maximum[nutrient_id] = value
             targets.scope[nutrient_id] = "your limit"
-    left_out = pd.Index(list(exclude)).union(excluded_foods(data, patterns=tuple(patterns)))
+    left_out = pd.Index(call["exclude"]).union(excluded_foods(data, patterns=patterns))
     tables = _tables(data)
     whole_fat = pd.Index([])
     if len(targets.pattern):
         groups = data.food_groups
         whole_fat = pd.Index(groups.loc[groups["dairy_fat"] == WHOLE_FAT, "food_id"])
-    problem, excluded = _build(tables, targets, left_out, portions or {}, whole_fat)
-    if len(problem.foods) == 0:
-        raise NoMenuPossible("no foods are left to choose from", problem.goal)
+    problem, excluded = _build(tables, targets, left_out, call["portions"], whole_fat)
+    return tables, targets, problem, excluded
+
+
+def _call(life_stage, objective, patterns, exclude, limits, portions, rules) -> dict:
+    """plan_menu's arguments, as JSON can hold them (recorded with a solved menu)."""
+    return {
+        "life_stage": life_stage,
+        "objective": objective,
+        "patterns": list(patterns),
+        "exclude": sorted({str(f) for f in exclude}),
+        "limits": {k: float(v) for k, v in sorted((limits or {}).items())},
+        "portions": {k: float(v) for k, v in sorted((portions or {}).items())},
+        "rules": rules,
+    }
+
+
+def fingerprint(problem: _Problem, objective: str) -> str:
+    """SHA-256 of every number and name the solver is given for this problem and objective."""
+    digest = hashlib.sha256(f"{objective}|{problem.least}|".encode())
+    digest.update("\x1f".join(map(str, problem.foods)).encode())
+    digest.update("\x1f".join(problem.goal + problem.limit_names).encode())
+    for array in (problem.contribution, problem.minimum, problem.limited, problem.low,
+                  problem.high, problem.kcal, problem.steps):  # fmt: skip
+        array = np.ascontiguousarray(array, dtype=np.float64) + 0.0  # -0.0 and 0.0 alike
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _solve(problem: _Problem, objective: str) -> np.ndarray | None:
     if objective == "foods":
-        halves = _fewest_foods(problem)
-    else:
-        cost = problem.kcal if objective == "calories" else 1.0 / problem.steps
-        halves = _pruned(problem, cost)
-    if halves is None:
-        raise _why_impossible(problem, targets)
-    menu = _menu(tables, problem, halves, targets, objective, excluded)
-    menu.patterns = tuple(patterns)
-    return menu
+        return _fewest_foods(problem)
+    cost = problem.kcal if objective == "calories" else 1.0 / problem.steps
+    return _pruned(problem, cost)
+
+
+_stored: dict[str, dict] | None = None
+
+
+def stored_menus() -> dict[str, dict]:
+    """The solved menus shipped with the package, by fingerprint ({} if there are none)."""
+    global _stored
+    if _stored is None:
+        try:
+            _stored = json.loads(SOLVED_MENUS.read_text(encoding="utf-8"))["menus"]
+        except FileNotFoundError:
+            _stored = {}
+    return _stored
+
+
+def _feasible(problem: _Problem, halves: np.ndarray) -> bool:
+    """Does a stored solution keep every bound and constraint of this problem?"""
+    slack = 1e-6
+    on = halves > 0
+    if (halves < 0).any() or (halves > problem.steps).any() or (halves[on] < problem.least).any():
+        return False
+    reached = problem.contribution.T @ halves
+    limited = problem.limited.T @ halves
+    scale = 1 + np.abs(problem.minimum)
+    return bool(
+        (reached >= problem.minimum - slack * scale).all()
+        and (limited <= problem.high + slack * (1 + np.abs(problem.high))).all()
+        and (limited >= problem.low - slack * (1 + np.abs(problem.low))).all()
+    )
+
+
+def solved_halves(problem: _Problem, objective: str, call: dict) -> np.ndarray | None:
+    """The solution: read back when this exact problem is stored (and still feasible), else
+    solved. None when no menu exists. $CRAMPLAB_SOLVED_MENUS=off always solves; set to a
+    .jsonl path, it solves and appends what it solved there (how `make notebooks` records).
+    """
+    setting = os.environ.get(SOLVED_MENUS_ENV, "")
+    key = fingerprint(problem, objective)
+    if not setting:
+        stored = stored_menus().get(key)
+        if stored is not None:
+            if stored["steps"] is None:
+                return None
+            steps = pd.Series(stored["steps"], dtype=float)
+            halves = steps.reindex(problem.foods, fill_value=0.0).to_numpy()
+            if set(steps.index) <= set(problem.foods) and _feasible(problem, halves):
+                return np.round(halves).astype(int)
+    halves = _solve(problem, objective)
+    if setting.endswith(".jsonl"):
+        steps = None
+        if halves is not None:
+            steps = {str(f): int(h) for f, h in zip(problem.foods, halves, strict=True) if h}
+        line = json.dumps({"fingerprint": key, "call": call, "steps": steps}, sort_keys=True)
+        with open(setting, "a", encoding="utf-8") as record:
+            record.write(line + "\n")
+    return halves
 
 
 def _build(

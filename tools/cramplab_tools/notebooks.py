@@ -10,6 +10,7 @@ keep the main thread free to take the interrupt, and then stop every kernel them
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -27,6 +28,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from cramplab import plan
 from cramplab.paths import CloneRequired, find_clone
 from cramplab_tools import atomic
 
@@ -308,18 +310,31 @@ def main(argv: list[str] | None = None) -> int:
     # Every notebook is executed in memory first and all are written at the end, so that an
     # interrupt or a failing notebook changes none of them.
     executed, stored = [], False
+    # Run over every notebook, the planner solves each menu afresh and records it; the
+    # record replaces the package's solved menus with the notebooks (cramplab.plan).
+    every = not names
+    scratch = Path(tempfile.mkdtemp(prefix="cramplab-menus-"))
+    record = scratch / "menus.jsonl"
     try:
         with atomic.interrupts_raise():
             with KernelWorkers(jobs=1) as workers:
                 env = {"CRAMPLAB_FIGURES_MODE": "off"}
+                if every:
+                    env[plan.SOLVED_MENUS_ENV] = str(record)
                 futures = [workers.submit(execute, path, env) for path in paths]
                 for path, future in zip(paths, futures, strict=True):
                     notebook, seconds = future.result()
                     executed.append((path, notebook))
                     print(f"{path.name:<36} executed in {seconds:5.1f} s", flush=True)
+            menus = solved_menus_file(record) if every else None
             with atomic.signals_deferred():
                 for path, notebook in executed:
                     store(path, notebook)
+                if menus is not None:
+                    target = clone.root / SOLVED_MENUS_IN_CLONE
+                    temporary = target.with_name(f".{target.name}.tmp")
+                    temporary.write_text(menus, encoding="utf-8")
+                    os.replace(temporary, target)
                 stored = True
     except NotebookFailed as error:
         print(f"error: {error}\nno notebook was changed", file=sys.stderr)
@@ -331,9 +346,32 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return atomic.exit_code(interrupt)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     count = len(executed)
     print(f"stored the outputs of {count} notebook{'' if count == 1 else 's'}")
+    if every:
+        print(
+            f"stored the {len(json.loads(menus)['menus'])} menus they plan in {SOLVED_MENUS_IN_CLONE}"
+        )
     return 0
+
+
+SOLVED_MENUS_IN_CLONE = Path("src", "cramplab", plan.SOLVED_MENUS.name)
+
+
+def solved_menus_file(record: Path) -> str:
+    """The package's solved menus: each menu the notebooks planned, by its fingerprint."""
+    menus = {}
+    if record.exists():
+        for line in record.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            menus[entry.pop("fingerprint")] = entry
+    about = (
+        "Menus the course's notebooks plan, solved once by cramplab.plan and stored under a "
+        "SHA-256 fingerprint of every number the solver is given; written by make notebooks."
+    )
+    return json.dumps({"about": about, "menus": dict(sorted(menus.items()))}, indent=1) + "\n"
 
 
 if __name__ == "__main__":
