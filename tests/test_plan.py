@@ -331,14 +331,28 @@ def test_every_life_stage_has_what_the_planner_needs():
     import cramplab
 
     data = cramplab.load()
+    complete = plan.complete_day_stages(data)
+    assert {"daily_values", "child_4_8", "female_31_50", "pregnancy_14_18"} <= set(complete)
     for stage in [None, *data.intake_references["life_stage"].unique()]:
-        targets = targets_for(data, stage)
+        rules = "guidelines" if (stage or "daily_values") in complete else "cramp"
+        targets = targets_for(data, stage, rules)
         assert targets.energy[0] < targets.energy[1]
         assert targets.maximum["retinol"] > 0
         assert targets.maximum["sodium"] > 0
 
 
 # --- a complete day: rules="guidelines" (the default) -----------------------------------------
+
+
+def test_a_life_stage_without_a_complete_day_is_refused_not_half_planned():
+    import cramplab
+
+    data = cramplab.load()
+    with pytest.raises(ValueError, match=r"female_71_plus.*rules='cramp'") as refused:
+        plan_menu(data, life_stage="female_71_plus")
+    assert "data/dri_references.csv" in str(refused.value)
+    menu = plan_menu(data, life_stage="female_71_plus", rules="cramp")
+    assert menu.targets.rules == "cramp" and "not tracked" not in menu.claim()
 
 
 def test_sodium_is_a_limit_never_a_floor(course):

@@ -295,7 +295,8 @@ def targets_for(
     the foods are unsalted, so an AI as a floor would only push salty foods in), the AMDRs and
     the Dietary Guidelines' saturated-fat limit as shares of energy, and the Healthy U.S.-Style
     pattern at the life stage's level (energy_bands.pattern_kcal) with energy near that level.
-    rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
+    It raises ValueError for a life stage data/ records no complete day for (see
+    complete_day_stages), rather than plan a day that only looks complete. rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
     food pattern; claims.diet_claim_verdict asks this question).
     """
     if rules not in RULES:
@@ -306,8 +307,36 @@ def targets_for(
     return targets
 
 
+def complete_day_stages(data: CourseData) -> list[str]:
+    """The life stages data/ records a complete day for: the DRIs beyond the cramp nutrients
+    (dri_references.csv; the Daily Values for daily_values) and the food pattern's calorie
+    level (energy_bands.pattern_kcal)."""
+    bands = data.energy_bands
+    stages = list(bands["life_stage"])
+    refs = data.dri_references
+    recorded = refs.loc[refs["kind"].isin(["RDA", "AI"]), "life_stage"]
+    # A part data/ records for no life stage at all (a hand-made table) asks nothing.
+    with_dris = {DAILY_VALUES_STAGE, *recorded} if len(recorded) else set(stages)
+    levels = bands["pattern_kcal"] if "pattern_kcal" in bands else pd.Series(np.nan, bands.index)
+    with_level = set(bands.loc[levels.notna(), "life_stage"])
+    if data.food_groups.empty or not with_level:  # all of SR28: no food pattern (see the module)
+        with_level = set(stages)
+    return [s for s in stages if s in with_dris and s in with_level]
+
+
 def _add_guidelines(data: CourseData, targets: Targets) -> None:
     stage = targets.life_stage
+    complete = complete_day_stages(data)
+    if stage not in complete:
+        # Never a partial "complete day": without these records a menu would meet the cramp
+        # nutrients alone and still look like a Dietary Guidelines day.
+        raise ValueError(
+            f"a complete day (rules='guidelines') needs the DRIs beyond the cramp nutrients "
+            f"(data/dri_references.csv) and the food pattern's calorie level "
+            f"(data/energy_bands.csv, pattern_kcal) of {stage}, and data/ records them for "
+            f"{', '.join(complete)} only; plan the cramp nutrients with rules='cramp', or add "
+            f"{stage}'s rows"
+        )
     targets.rules = "guidelines"
     targets.minimum = targets.minimum.drop("sodium", errors="ignore")  # a limit, not a floor
     described = data.dri_nutrients.set_index("nutrient_id")

@@ -17,12 +17,13 @@ DATA = load()
 
 
 @functools.cache
-def menu(life_stage=None, exclude=(), objective="size"):
-    return plan.plan_menu(DATA, life_stage=life_stage, exclude=list(exclude), objective=objective)
+def menu(life_stage=None, exclude=(), objective="size", rules="guidelines"):
+    return plan.plan_menu(DATA, life_stage=life_stage, exclude=list(exclude), objective=objective,
+                          rules=rules)  # fmt: skip
 
 
 def binding(life_stage):
-    totals = menu(life_stage).totals
+    totals = menu(life_stage, rules="cramp").totals
     return sorted(n for n in analysis.cramp_nutrients(DATA) if totals.at[n, "binds"] == "target")
 
 

@@ -12,12 +12,14 @@ __all__ = ["binding_targets", "menu_without", "retinol_in_a_day_of"]
 
 @functools.cache
 def _menu(life_stage: str | None) -> plan.Menu:
-    return plan.plan_menu(data(), life_stage=life_stage)
+    # The cramp nutrients' rules: data/ records a complete day for a few life stages only.
+    return plan.plan_menu(data(), life_stage=life_stage, rules="cramp")
 
 
 @exercise(name="answer_7_1")
 def binding_targets(answer, life_stage: str) -> None:
-    """Exercise 7.1: the cramp nutrients whose target binds in a life stage's menu."""
+    """Exercise 7.1: the cramp nutrients whose target binds in a life stage's menu, planned
+    for the cramp nutrients (rules="cramp")."""
     menu = _menu(life_stage)
     totals = menu.totals
     nutrients = analysis.cramp_nutrients(data())

@@ -61,7 +61,7 @@ def toddler(c: Context, tracked: bool):
     limits = {} if tracked else {"retinol": float("inf")}
     return _plan(
         c, f"toddler_{tracked}", life_stage=TODDLER, exclude=_d_sources(c),
-        portions={"cod_liver_oil": 1}, limits=limits,
+        portions={"cod_liver_oil": 1}, limits=limits, rules="cramp",
     )  # fmt: skip
 
 
@@ -175,6 +175,11 @@ def _(c: Context):
 @FACTS.value("energy_spread", "how far energy may stray from the pattern's level", ".0%")
 def _(c: Context):
     return plan.ENERGY_SPREAD
+
+
+@FACTS.value("complete_day_stage_count", "life stages with a complete day recorded (not the DVs)")
+def _(c: Context):
+    return len([s for s in plan.complete_day_stages(c.data) if s != plan.DAILY_VALUES_STAGE])
 
 
 @FACTS.value("default_pattern_kcal", "the pattern level of the default menu, kcal", ",.0f")
