@@ -21,13 +21,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from cramplab import analysis, claims
+from cramplab import analysis, claims, plan
 from cramplab.data import CourseData, load
 from cramplab.plotting import EVIDENCE_GRADES, EVIDENCE_LABELS, SR28_SOURCE
 
-# Notebooks whose figure cells still pass title=, caption= and alt= to save_figure themselves:
-# 07 is being rewritten (issue 23); its figures get records when it is ported.
-NOT_YET_CONVERTED = {"07"}
+# Notebooks whose figure cells still pass title=, caption= and alt= to save_figure themselves.
+NOT_YET_CONVERTED: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -449,4 +448,96 @@ def _verdict_summary(data: CourseData) -> FigureText:
             "claim_studies for the rest"
         ),
         wrap=66,
+    )
+
+
+# --- 07 planning a day ----------------------------------------------------------------------
+# The menus are the notebook's own calls, so the planner reads them back solved (plan.py).
+
+MENU_COVERAGE_CREDIT = (
+    "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values; IOM/NASEM DRIs"
+)
+
+
+def _nutrient_names(data: CourseData) -> pd.Series:
+    """Every nutrient's name as it reads mid-sentence ("vitamin D", "potassium")."""
+    names = pd.concat(
+        [data.nutrients.set_index("nutrient_id")["name"],
+         data.dri_nutrients.set_index("nutrient_id")["name"]]
+    )  # fmt: skip
+    return names.str[:1].str.lower() + names.str[1:]
+
+
+def _and_list(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def target_percent(menu: plan.Menu) -> pd.Series:
+    """Each nutrient target's total in a menu as % of the target, smallest first."""
+    goals = list(menu.targets.minimum.index)
+    return (menu.totals.loc[goals, "total"] / menu.totals.loc[goals, "target"] * 100).sort_values()
+
+
+@figure("07_binding_constraints")
+def _binding_constraints(data: CourseData) -> FigureText:
+    menu = plan.plan_menu(data)
+    room = target_percent(menu)
+    binds = menu.totals.loc[room.index, "binds"].eq("target")
+    bound = _and_list(_nutrient_names(data)[room.index[binds]].tolist())
+    met, untracked = menu.claim().split("; ")
+    return FigureText(
+        title=f"The default menu {met};\n{untracked}",
+        caption=(
+            f"How far the default menu ({len(menu.items)} foods, {menu.kcal:,.0f} kcal) goes "
+            f"past each of its {len(room)} nutrient targets; orange bars bind (less than "
+            f"{plan.BINDING_MARGIN:.0%} to spare, the pale band): {bound}."
+        ),
+        alt=(
+            f"Horizontal bar chart of {len(room)} nutrients as a percentage of their targets, "
+            f"from {room.min():.0f}% to {room.max():.0f}%; {bound} end in "
+            "the pale band just past 100% and are coloured as binding."
+        ),
+    )
+
+
+def four_menus(data: CourseData) -> dict[str, plan.Menu]:
+    """Notebook 07's four menus, by the label its figure gives them."""
+    return {
+        "adults (Daily Values)": plan.plan_menu(data),
+        "vegan (Daily Values)": plan.plan_menu(data, patterns=("vegan",)),
+        "pregnant, 14 to 18": plan.plan_menu(data, life_stage="pregnancy_14_18"),
+        "child, 4 to 8": plan.plan_menu(data, life_stage="child_4_8"),
+    }
+
+
+@figure("07_menu_coverage")
+def _menu_coverage(data: CourseData) -> FigureText:
+    menus = four_menus(data)
+    percent = pd.DataFrame({label: target_percent(m) for label, m in menus.items()})
+    counts = {len(m.targets.minimum) for m in menus.values()}
+    limits = sorted({plan.limit_count(m) for m in menus.values()})
+    missing = {len(m.targets.not_tracked) for m in menus.values()}
+    if not len(counts) == len(missing) == 1:
+        raise ValueError("the menus no longer share their target counts: reword the title")
+    return FigureText(
+        title=(
+            f"{['Two', 'Three', 'Four', 'Five'][len(menus) - 2]} menus each meet {counts.pop()} "
+            f"nutrient targets within {'-'.join(map(str, limits))} limits\nand the Healthy "
+            f"U.S.-Style pattern; not tracked: iodine and {missing.pop() - 1} more"
+        ),
+        caption=(
+            "Each nutrient target as a percentage of the day's target in four planned menus: "
+            "adults (Daily Values), vegan, a pregnant teenager (RDA/AI for ages 14 to 18) and a "
+            f"child of 4 to 8; the grey band marks less than {plan.BINDING_MARGIN:.0%} to spare. "
+            "Iodine and the other nutrients SR28 does not report are not tracked."
+        ),
+        alt=(
+            f"Dot plot of {len(percent)} nutrients by four menus; every dot lies at or right of "
+            f"the 100% line, from {percent.min().min():.0f}% to {percent.max().max():.0f}%."
+        ),
+        source=(
+            "USDA SR28 (2016); FDA Daily Values (21 CFR 101.9); IOM/NASEM Dietary Reference "
+            "Intakes"
+        ),
+        credit=MENU_COVERAGE_CREDIT,
     )
