@@ -12,6 +12,9 @@ Row numbers count data rows from 1 (the header is not a row), so row 7 is line 8
 
 from __future__ import annotations
 
+import copy
+import hashlib
+
 import csv
 import io
 import json
@@ -295,6 +298,30 @@ def load(data_dir: Path | str | None = None) -> CourseData:
     """
     data_dir = paths.data_dir(data_dir)
     _refuse_an_interrupted_rebuild(data_dir)
+    # The same files read and checked before (byte for byte) are not checked again; every
+    # caller gets tables of its own to change.
+    stamp = _files_stamp(data_dir)
+    if stamp in _LOADED:
+        return copy.deepcopy(_LOADED[stamp])
+    data = _read_and_check(data_dir)
+    _LOADED.clear()  # one data folder at a time: a notebook's, or a test's hand-made one
+    _LOADED[stamp] = data
+    return copy.deepcopy(data)
+
+
+_LOADED: dict[tuple, CourseData] = {}
+
+
+def _files_stamp(data_dir: Path) -> tuple:
+    """The folder and a digest of every file's name and bytes (a timestamp can miss an edit
+    made within its resolution)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return str(data_dir.resolve()), digest.hexdigest()
+
+
+def _read_and_check(data_dir: Path) -> CourseData:
     package = read_datapackage(data_dir)
     resources = {r["name"]: r for r in package["resources"]}
     tables, raw = {}, {}

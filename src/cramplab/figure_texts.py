@@ -74,7 +74,13 @@ def record(name: str, data: CourseData | None = None) -> FigureText:
         raise KeyError(
             f"no figure texts for {name!r}: add a record in src/cramplab/figure_texts.py"
         )
-    return FIGURES[name](_default_data() if data is None else data)
+    return _default_record(name) if data is None else FIGURES[name](data)
+
+
+@lru_cache(maxsize=None)
+def _default_record(name: str) -> FigureText:
+    # heading, add_credit and save_figure each ask for the record: computed once
+    return FIGURES[name](_default_data())
 
 
 # --- 02 nutrients and symptoms --------------------------------------------------------------
