@@ -13,9 +13,8 @@ Row numbers count data rows from 1 (the header is not a row), so row 7 is line 8
 from __future__ import annotations
 
 import copy
-import hashlib
-
 import csv
+import hashlib
 import io
 import json
 import math

@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -77,7 +77,7 @@ def record(name: str, data: CourseData | None = None) -> FigureText:
     return _default_record(name) if data is None else FIGURES[name](data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_record(name: str) -> FigureText:
     # heading, add_credit and save_figure each ask for the record: computed once
     return FIGURES[name](_default_data())
