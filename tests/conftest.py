@@ -6,6 +6,13 @@ import os
 import pytest
 from course_factory import make_course
 from repo import CLONE
+from sr28_release import write_tiny_release
+
+
+@pytest.fixture
+def tiny_sr28(tmp_path):
+    """Three foods in SR28's own format (tests/sr28_release.py)."""
+    return write_tiny_release(tmp_path)
 
 
 @pytest.fixture

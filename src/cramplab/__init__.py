@@ -1,16 +1,15 @@
-"""cramplab: curated USDA data and helpers for the muscle-cramp nutrition course.
+"""cramplab: the lesson helpers and curated USDA data of the muscle-cramp nutrition course.
 
     import cramplab
-    data = cramplab.load()        # every table, validated and typed
+    data = cramplab.load()        # every table of data/, validated and typed
     data.foods.head()
 
-Modules, in the one direction they depend on each other: units (conversions) and diets (what
-a food is) -> data (load, validate; what each table means is in data_rules) -> analysis
-(amounts, rankings, coverage) -> claims, plan (verdicts, menus) -> plotting (style,
-save_figure). usda reads the SR28 release; notebooks,
-figures, handout, editions and bench run the course; checks holds the exercises' self-checks;
-atomic (used by usda and the course commands) replaces files and folders in one step;
-load() never writes.
+What a student's notebook imports, in the one direction the modules depend on each other:
+units and diets -> data (load and validate; data_rules says what each table means) ->
+analysis (amounts, rankings, coverage) -> claims, plan (verdicts, menus) -> plotting and
+figure_texts (style, titles, save_figure). sr28 reads the USDA release; checks holds the
+exercises' self-checks. load() only reads. The tooling that builds the course (notebooks,
+figures, handout, site, grading, the SR28 rebuild) is cramplab_tools in tools/, not shipped.
 """
 
 DISCLAIMER = (

@@ -1,5 +1,6 @@
-"""The SR28 reader on a tiny fixture written here, the rebuild on a release written from the
-package itself, and both on the real release when it is there."""
+"""The SR28 rebuild (cramplab_tools.usda): on the tiny release of tests/sr28_release.py, on a
+release written from the package itself, and on the real release when it is there. The reader
+it uses is tested in tests/test_sr28.py."""
 
 import csv
 import shutil
@@ -10,125 +11,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from repo import CLONE, snapshot
+from sr28_release import SR28, Number, needs_sr28, sr28_line
 
 from cramplab.data import DataError, load, number_text
-from cramplab.paths import sr28_dir
 from cramplab.sr28 import (
     ABBREV_COLUMN_FOR,
     ABBREV_COLUMNS,
     FOOD_DES_COLUMNS,
     Release,
-    describe_measure,
-    read_release,
 )
 from cramplab_tools import usda
 from cramplab_tools.usda import rebuild, rebuilt_tables
 
 DATA_DIR = CLONE.data
-
-SR28 = sr28_dir()
-needs_sr28 = pytest.mark.skipif(
-    not (SR28 / "ABBREV.txt").exists(),
-    reason=f"the USDA SR28 release is not at {SR28} (set CRAMPLAB_SR28 to its directory)",
-)
-
-
-class Number(str):
-    """A number already written as text ('0.00'): sr28_line leaves it bare, as SR28 does."""
-
-
-def sr28_line(*fields) -> str:
-    """One SR28 record: text in ~, numbers bare, fields joined by ^."""
-    return "^".join(
-        f"~{f}~"
-        if isinstance(f, str) and not isinstance(f, Number)
-        else ("" if f is None else f"{f}")
-        for f in fields
-    )
-
-
-def abbrev_row(ndb, desc, **values):
-    row = {column: None for column in ABBREV_COLUMNS}
-    row.update({"NDB_No": ndb, "Shrt_Desc": desc, **values})
-    return sr28_line(*row.values())
-
-
-@pytest.fixture
-def tiny_sr28(tmp_path):
-    """Three foods in SR28's own format (cp1252, CRLF, ^ and ~), one of each awkward case."""
-    directory = tmp_path / "sr28"
-    directory.mkdir()
-    files = {
-        "ABBREV.txt": [
-            # Banana: the README's example row (selected columns); vitamin D left empty.
-            abbrev_row(
-                "09040",
-                "BANANAS,RAW",
-                **{
-                    "Water_(g)": "74.91",
-                    "Energ_Kcal": "89",
-                    "Calcium_(mg)": "5",
-                    "Magnesium_(mg)": "27",
-                    "Potassium_(mg)": "358",
-                    "Sodium_(mg)": "1",
-                    "Thiamin_(mg)": "0.031",
-                    "Vit_B6_(mg)": "0.367",
-                    "Vit_B12_(µg)": "0.00",
-                },
-            ),
-            abbrev_row(
-                "02001", "ALLSPICE,GROUND", **{"Energ_Kcal": "263", "Magnesium_(mg)": "135"}
-            ),
-            abbrev_row("99999", "MYSTERY FOOD", **{"Energ_Kcal": "10"}),
-        ],
-        "FOOD_DES.txt": [
-            sr28_line(
-                "09040",
-                "0900",
-                "Bananas, raw",
-                "BANANAS,RAW",
-                "",
-                "",
-                "Y",
-                "",
-                "36",
-                "",
-                "6.25",
-                "3.47",
-                "8.37",
-                "3.6",
-            ),
-            sr28_line(
-                "02001",
-                "0200",
-                "Spices, allspice, ground",
-                "ALLSPICE,GROUND",
-                "",
-                "",
-                "Y",
-                "",
-                "0",
-                "",
-                "6.25",
-                "",
-                "",
-                "",
-            ),
-        ],
-        "WEIGHT.txt": [
-            sr28_line("09040", 1, 1, "cup, mashed", 225, None, None),
-            sr28_line("09040", 5, 1, 'medium (7" to 7-7/8" long)', 118, None, None),
-            sr28_line("02001", 1, 1, "tsp", 1.9, None, None),
-            sr28_line("02001", 2, ".5", "tbsp", 3, None, None),
-        ],
-        "FD_GROUP.txt": [
-            sr28_line("0200", "Spices and Herbs"),
-            sr28_line("0900", "Fruits and Fruit Juices"),
-        ],
-    }
-    for name, lines in files.items():
-        (directory / name).write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
-    return directory
 
 
 @pytest.fixture
@@ -145,25 +40,6 @@ def tiny_package(tmp_path):
         encoding="utf-8",
     )
     return directory
-
-
-def test_release_reads_sr28_format(tiny_sr28):
-    release = Release(tiny_sr28)
-    assert len(release.abbrev) == 3
-    assert release.abbrev.loc[0, "Vit_D_(µg)"] == ""  # empty stays empty
-    assert release.weight.loc[1, "Msre_Desc"] == 'medium (7" to 7-7/8" long)'
-
-
-def test_release_names_a_missing_file(tmp_path):
-    with pytest.raises(DataError, match=r"ABBREV\.txt: expected an SR28 release directory"):
-        Release(tmp_path)
-
-
-def test_describe_measure_reads_like_a_recipe():
-    assert describe_measure("1", "cup") == "1 cup"
-    assert describe_measure(".5", "cup") == "1/2 cup"
-    assert describe_measure("1.5", "tbsp") == "1 1/2 tbsp"
-    assert describe_measure("0.333", "cup") == "0.333 cup"
 
 
 def test_rebuilt_tables_copy_sr28_exactly(tiny_sr28, tiny_package):
@@ -198,21 +74,6 @@ def test_rebuild_stops_on_an_unknown_food_and_writes_nothing(tiny_sr28, tmp_path
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
 
 
-def test_read_release_gives_the_package_shapes(tiny_sr28):
-    data = read_release(tiny_sr28)
-    foods = data.foods.set_index("food_id")
-    assert list(foods.index) == ["ndb_09040", "ndb_02001", "ndb_99999"]
-    # Serving rule: the lowest Seq, else 100 g.
-    assert foods.loc["ndb_09040", "serving_g"] == 225
-    assert foods.loc["ndb_99999", "serving_g"] == 100
-    assert foods.loc["ndb_99999", "usda_description"] == "MYSTERY FOOD"  # not in FOOD_DES
-    assert foods.loc["ndb_02001", "food_group"] == "Spices and Herbs"
-    amounts = data.food_nutrients.set_index(["food_id", "nutrient_id"])["amount"]
-    assert amounts["ndb_09040", "potassium"] == 358
-    assert np.isnan(amounts["ndb_09040", "vitamin_d"])
-    assert list(data.foods.columns) == list(load().foods.columns)
-
-
 @needs_sr28
 def test_rebuild_from_sr28_reproduces_the_committed_files(tmp_path):
     copy = tmp_path / "data"
@@ -222,31 +83,6 @@ def test_rebuild_from_sr28_reproduces_the_committed_files(tmp_path):
         assert (copy / name).read_bytes() == (DATA_DIR / name).read_bytes(), (
             f"{name} differs from a rebuild: run `python -m cramplab_tools.usda rebuild`"
         )
-
-
-@needs_sr28
-def test_read_release_covers_all_of_sr28():
-    data = read_release(SR28)
-    assert len(data.foods) == 8790
-    assert data.foods["food_id"].is_unique
-
-
-@needs_sr28
-def test_the_same_analysis_and_planner_run_on_all_of_sr28():
-    from cramplab import analysis, plan
-
-    data = read_release(SR28)
-    top = analysis.rank_foods(data, "potassium", "serving")
-    assert len(top) == 10 and top["amount"].is_monotonic_decreasing
-    covered = analysis.coverage(data, basis="serving")  # SR28 has no reference amounts
-    assert covered.shape == (8790, 8)
-    menu = plan.plan_menu(data)
-    targeted = menu.totals.dropna(subset=["target"])
-    met = targeted["total"] >= targeted["target"] - 1e-9
-    assert met.all(), menu.totals
-    limited = menu.totals.dropna(subset=["limit"])
-    assert (limited["total"] <= limited["limit"] + 1e-6).all(), menu.totals
-    assert menu.totals.at["sodium", "total"] <= 2300 + 1e-9
 
 
 @needs_sr28
@@ -288,115 +124,6 @@ def test_label_servings_are_sr28s_nlea_servings():
     expected = data.foods["ndb_no"].map(grams)
     assert np.allclose(data.foods["label_serving_g"], expected, equal_nan=True)
     assert data.foods.set_index("food_id").at["banana", "label_serving_g"] == 126
-
-
-# --- broken releases: every error names the SR28 file and its line --------------------------
-
-
-def edit(name, change):
-    def breakage(directory):
-        path = directory / name
-        path.write_bytes(change(path.read_bytes()))
-
-    return breakage
-
-
-def edit_line(name, number, change):
-    def change_file(payload):
-        lines = payload.split(b"\r\n")
-        lines[number - 1] = change(lines[number - 1])
-        return b"\r\n".join(lines)
-
-    return edit(name, change_file)
-
-
-def repeat_line(name, number):
-    return edit(name, lambda payload: payload + payload.split(b"\r\n")[number - 1] + b"\r\n")
-
-
-BROKEN_RELEASE = {
-    "short row": (
-        edit_line("ABBREV.txt", 2, lambda line: line.rsplit(b"^", 1)[0]),
-        r"ABBREV\.txt, line 2: expected 53 fields separated by '\^', found 52",
-    ),
-    "long row": (
-        edit_line("WEIGHT.txt", 3, lambda line: line + b"^7"),
-        r"WEIGHT\.txt, line 3: expected 7 fields separated by '\^', found 8",
-    ),
-    "unterminated ~": (
-        edit_line(
-            "FOOD_DES.txt", 1, lambda line: line.replace(b"~Bananas, raw~", b"~Bananas, raw")
-        ),
-        r"FOOD_DES\.txt, line 1, column 'Long_Desc': expected text closed by '~', "
-        r"found '~Bananas, raw'",
-    ),
-    "non-number": (
-        edit_line("WEIGHT.txt", 3, lambda line: line.replace(b"^1.9^", b"^1,9^")),
-        r"WEIGHT\.txt, line 3, column 'Gm_Wgt': expected a number \(or nothing: not analysed\), "
-        r"found '1,9'",
-    ),
-    "infinity in a number field": (
-        edit_line("ABBREV.txt", 1, lambda line: line.replace(b"~358~", b"Infinity")),
-        r"ABBREV\.txt, line 1, column 'Potassium_\(mg\)': expected a number",
-    ),
-    "repeated NDB number in ABBREV": (
-        repeat_line("ABBREV.txt", 1),
-        r"ABBREV\.txt, line 4, column 'NDB_No': expected each NDB_No once, "
-        r"found '09040 again \(first on line 1\)'",
-    ),
-    "repeated NDB number in FOOD_DES": (
-        repeat_line("FOOD_DES.txt", 2),
-        r"FOOD_DES\.txt, line 3, column 'NDB_No': expected each NDB_No once, found '02001 again",
-    ),
-    "repeated measure in WEIGHT": (
-        repeat_line("WEIGHT.txt", 2),
-        r"WEIGHT\.txt, line 5, column 'NDB_No': expected each NDB_No, Seq once, "
-        r"found '09040, 5 again \(first on line 2\)'",
-    ),
-    "repeated food group": (
-        repeat_line("FD_GROUP.txt", 1),
-        r"FD_GROUP\.txt, line 3, column 'FdGrp_Cd': expected each FdGrp_Cd once",
-    ),
-    "undecodable byte": (
-        edit_line("FD_GROUP.txt", 2, lambda line: line.replace(b"Fruits", b"Fr\x81its")),
-        r"FD_GROUP\.txt, line 2: expected Windows-1252 text, as SR28 is written, found b'\\x81'",
-    ),
-    "empty file": (
-        edit("WEIGHT.txt", lambda payload: b""),
-        r"WEIGHT\.txt: expected SR28 records, one per line, found 'an empty file'",
-    ),
-    "truncated download": (
-        edit("ABBREV.txt", lambda payload: payload[: payload.rindex(b"^") - 3]),
-        r"ABBREV\.txt, line 3: expected a line break after the last record, found 'the end of "
-        r"the file inside a record \(a truncated download\?\)'",
-    ),
-    "last value cut short": (  # every field is there, but the record ends early
-        edit("FD_GROUP.txt", lambda payload: payload[:-4]),
-        r"FD_GROUP\.txt, line 2: expected a line break after the last record",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    ("breakage", "expected"), BROKEN_RELEASE.values(), ids=BROKEN_RELEASE.keys()
-)
-def test_a_broken_release_is_refused_naming_file_and_line(tiny_sr28, breakage, expected):
-    breakage(tiny_sr28)
-    with pytest.raises(DataError, match=expected) as raised:
-        Release(tiny_sr28)
-    assert str(raised.value).startswith(str(tiny_sr28)), "the message names the SR28 file"
-
-
-@needs_sr28
-def test_a_short_row_of_the_real_release_is_an_error_not_blanks(tmp_path):
-    copy = tmp_path / "sr28"
-    shutil.copytree(SR28, copy)
-    edit_line("ABBREV.txt", 6333, lambda line: line.rsplit(b"^", 1)[0])(copy)
-    with pytest.raises(DataError) as raised:
-        Release(copy)
-    assert str(raised.value) == (
-        f"{copy / 'ABBREV.txt'}, line 6333: expected 53 fields separated by '^', found 52"
-    )
 
 
 @needs_sr28
