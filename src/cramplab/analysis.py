@@ -249,6 +249,13 @@ def coverage(
     The course's one definition of "covers" is the default: a good source by the FDA's rule,
     at least 10% of the Daily Value per reference amount (RACC). Missing values stay missing
     (pd.NA): a food without data, or without a reference amount, neither covers nor fails.
+
+    >>> from cramplab import load
+    >>> covers = coverage(load())
+    >>> covers.shape  # one row per food, one column per nutrient with a Daily Value
+    (148, 8)
+    >>> covers.loc["almonds", ["magnesium", "calcium"]].tolist()
+    [True, False]
     """
     pdv = percent_dv(data, basis)
     pdv = pdv[nutrients] if nutrients is not None else pdv
@@ -259,7 +266,15 @@ def coverage(
 def coverage_summary(
     data: CourseData, threshold: float = GOOD_SOURCE_PCT, basis: str = "racc"
 ) -> pd.DataFrame:
-    """Per nutrient: how many foods cover it, how many have data, and the share covering."""
+    """Per nutrient: how many foods cover it, how many have data, and the share covering.
+
+    >>> from cramplab import load
+    >>> summary = coverage_summary(load())
+    >>> summary.loc["magnesium", ["foods_covering", "foods_with_data"]].tolist()
+    [35, 145]
+    >>> round(float(summary.loc["magnesium", "share_covering"]), 2)
+    0.24
+    """
     covered = coverage(data, threshold, basis=basis)
     summary = pd.DataFrame(
         {"foods_covering": covered.sum(), "foods_with_data": covered.notna().sum()}
@@ -294,6 +309,14 @@ def basis_changes(
     Only pairs with a value on every basis count (a missing value is unknown, not a change).
     Columns: food_id, name, nutrient_id, then for each basis grams_<basis>, percent_<basis>
     (unrounded %DV) and level_<basis>.
+
+    >>> from cramplab import load
+    >>> changes = basis_changes(load(), ("serving", "racc"), ["magnesium"])
+    >>> changes[["food_id", "level_serving", "level_racc"]].head(3)
+              food_id     level_serving        level_racc
+    0     spinach_raw           neither       good source
+    1  spinach_cooked  excellent source       good source
+    2        flaxseed           neither  excellent source
     """
     nutrients = list(daily_values(data).index) if nutrients is None else nutrients
     parts = {}
@@ -338,6 +361,13 @@ def absorbed_calcium(data: CourseData, basis: str = "serving") -> pd.Series:
 
     absorbed = calcium content on the basis x the fraction absorbed (calcium_absorption). NaN
     where no absorption figure exists for the food: none is ever assumed.
+
+    >>> from cramplab import load
+    >>> absorbed = absorbed_calcium(load())  # mg per household serving
+    >>> absorbed[["spinach_cooked", "kale_cooked"]].round(1).tolist()
+    [12.5, 46.1]
+    >>> bool(pd.isna(absorbed["banana"]))  # no absorption figure for bananas
+    True
     """
     content = amounts(data, basis)["calcium"]
     fraction = absorption(data)["fraction"].reindex(content.index)
@@ -369,6 +399,14 @@ def calcium_absorption_table(
     Columns: name, grams, calcium_mg, percent_dv, level (the FDA's word on this basis),
     fraction, milk_fraction, absorbed_mg, milk_equivalent_pct_dv, milk_equivalent_level,
     confidence. Foods with no absorption figure keep NaN and 'no figure' (never assumed).
+
+    >>> from cramplab import load
+    >>> table = calcium_absorption_table(load(), "racc", ["milk_lowfat", "kale_cooked"])
+    >>> table[["level", "absorbed_mg", "milk_equivalent_level"]].round(1)
+                            level  absorbed_mg milk_equivalent_level
+    food_id
+    milk_lowfat  excellent source         99.3      excellent source
+    kale_cooked           neither         30.2               neither
     """
     names = data.foods.set_index("food_id")["name"]
     foods = list(names.index) if foods is None else foods
@@ -401,6 +439,12 @@ def intake_targets(data: CourseData, life_stage: str, kind: str = "target") -> p
 
     kind='target' gives the RDA or AI; kind='ul' the Tolerable Upper Intake Level (NaN where
     none is established); kind='cdrr' sodium's Chronic Disease Risk Reduction intake.
+
+    >>> from cramplab import load
+    >>> float(intake_targets(load(), "female_71_plus")["calcium"])  # mg a day, the RDA
+    1200.0
+    >>> float(intake_targets(load(), "female_71_plus", kind="ul")["calcium"])
+    2000.0
     """
     rows = data.intake_references[data.intake_references["life_stage"] == life_stage]
     if rows.empty:

@@ -250,7 +250,16 @@ STUDY_COLUMNS = [
 
 def study_readings(studies: pd.DataFrame, parts: pd.DataFrame | None = None) -> pd.DataFrame:
     """claim_studies with `reading` (the direction the rule uses) and `counts` (whether the
-    study's design can decide its part's basis; parts: claim_parts, or all count)."""
+    study's design can decide its part's basis; parts: claim_parts, or all count).
+
+    >>> from cramplab import load
+    >>> readings = study_readings(load().claim_studies)
+    >>> readings.loc[readings["claim_id"] == "C30a", ["study", "reading"]]
+                        study  reading
+    67            Coppin 2005  against
+    68       Hallegraeff 2012      for
+    69  Rabbitt 2016 (review)  neither
+    """
     missing = [c for c in STUDY_COLUMNS if c not in studies.columns]
     table = studies.assign(**{c: np.nan for c in missing})
     has_interval = table[["ci_low", "ci_high", "worthwhile_effect"]].notna().all(axis=1)
@@ -370,7 +379,11 @@ def upgrade_allowed(start: str | None, judgements: pd.Series) -> bool:
 
 
 def level_for_word(word: str) -> str:
-    """The FDA level a claim word asks for: 'excellent source' for rich/high, else 'good source'."""
+    """The FDA level a claim word asks for: 'excellent source' for rich/high, else 'good source'.
+
+    >>> level_for_word("rich"), level_for_word("good source")
+    ('excellent source', 'good source')
+    """
     try:
         return CLAIM_WORDS[word]
     except KeyError:
@@ -403,6 +416,13 @@ def food_evidence(
     calcium by its milk-equivalent %DV (NaN, level 'no figure', where no absorption figure
     exists); other nutrients are unchanged. On the reference amount, percent_dv_alt and
     level_alt give the food on the other amount where its category's amount is unresolved.
+
+    >>> from cramplab import load
+    >>> evidence = food_evidence(load(), ["almonds", "banana"], ["magnesium"])
+    >>> evidence[["food_id", "grams", "amount", "rank", "level"]]
+       food_id  grams  amount  rank        level
+    0  almonds   30.0    81.0   9.0  good source
+    1   banana  140.0    37.8  40.0      neither
     """
     per_amount = amounts(data, basis)
     grams = serving_grams(data, basis) if basis in SERVING_COLUMNS else None
@@ -452,7 +472,13 @@ def food_claim_verdict(
 ) -> str:
     """The FDA's rule on food_evidence() rows, each food at its best nutrient: supported when
     every named food reaches the claimed level, partly_supported when some do, contradicted
-    when none does (the data are the evidence against), no_data when no food has a value."""
+    when none does (the data are the evidence against), no_data when no food has a value.
+
+    >>> from cramplab import load
+    >>> evidence = food_evidence(load(), ["almonds", "banana"], ["magnesium"])
+    >>> food_claim_verdict(evidence, "good source")  # almonds reach 10% of the DV, bananas not
+    'partly_supported'
+    """
     best = evidence.groupby("food_id", sort=False)[column].max().dropna()
     if best.empty:
         return "no_data"
@@ -499,6 +525,13 @@ def diet_claim_verdict(
     other cramp nutrients' targets, so a claimed nutrient is reported short only when the
     planner's shortfall names it; the planner that restricts the targets to a list makes this
     exact (two lines to change below).
+
+    >>> from cramplab import load
+    >>> data = load()
+    >>> c31 = data.guide_claims.set_index("claim_id").loc["C31"]
+    >>> check = diet_claim_verdict(data, c31["foods"].split(";"), c31["nutrients"].split(";"))
+    >>> check.verdict, check.short
+    ('partly_supported', ['potassium', 'vitamin_d'])
     """
     from cramplab import plan  # the planner imports this module's neighbours: import late
 
@@ -532,6 +565,11 @@ def part_verdicts(data: CourseData) -> pd.DataFrame:
     Columns: claim_id, part, statement, basis, verdict, start (GRADE's starting level), steps
     (the sum of the domain judgements), certainty, direct and indirect (how many counting
     studies of each), indirect_on (the PICO elements that make the deciding studies indirect).
+
+    >>> from cramplab import load
+    >>> parts = part_verdicts(load()).set_index(["claim_id", "part"])
+    >>> parts.loc[("C30a", "a"), ["basis", "verdict", "start", "certainty"]].tolist()
+    ['grade', 'mixed', 'high', 'low']
     """
     parts = data.claim_parts
     studies = study_readings(data.claim_studies, parts)
@@ -614,6 +652,11 @@ def verdicts(data: CourseData, basis: str = BASIS) -> pd.DataFrame:
     the household serving (a what-if: the FDA's words are defined per reference amount).
     verdict_absorbed reads the calcium of calcium claims as absorbed (the course's reading,
     not an FDA rule) and equals verdict for every other claim.
+
+    >>> from cramplab import load
+    >>> table = verdicts(load())
+    >>> len(table), table.loc["C30a", ["verdict", "certainty"]].tolist()
+    (53, ['mixed', 'low'])
     """
     claims = data.guide_claims.set_index("claim_id")
     parts = part_verdicts(data)
@@ -659,7 +702,17 @@ def _food_parts_on(
 
 def summary_of_findings(data: CourseData, claim_id: str, part: str) -> pd.DataFrame:
     """A GRADE Summary of Findings for one grade part: the starting level, each domain's
-    judgement, the levels it moves and its reason, and the certainty that results."""
+    judgement, the levels it moves and its reason, and the certainty that results.
+
+    >>> from cramplab import load
+    >>> findings = summary_of_findings(load(), "C30a", "a")
+    >>> findings[["judgement", "levels"]].head(3)
+                     judgement  levels
+    domain
+    risk_of_bias       serious      -1
+    inconsistency      serious      -1
+    indirectness   not_serious       0
+    """
     judged = data.claim_grades
     rows = judged[(judged["claim_id"] == claim_id) & (judged["part"] == part)]
     table = rows.set_index("domain").reindex(DOMAINS)[["judgement", "reason"]]
@@ -670,7 +723,16 @@ def summary_of_findings(data: CourseData, claim_id: str, part: str) -> pd.DataFr
 def food_claims(data: CourseData, basis: str = BASIS, absorbed: bool = False) -> pd.DataFrame:
     """Every food-word claim with each food it names: one row per claim and food, at the
     food's best %DV among the claim's nutrients, with the FDA word it earns and the claim's
-    verdict."""
+    verdict.
+
+    >>> from cramplab import load
+    >>> pairs = food_claims(load())
+    >>> pairs[["claim_id", "food_id", "level", "verdict"]].head(3)
+      claim_id         food_id        level           verdict
+    0      C23     spinach_raw  good source  partly_supported
+    1      C23  spinach_cooked  good source  partly_supported
+    2      C23         almonds  good source  partly_supported
+    """
     claims = data.guide_claims.set_index("claim_id")
     parts = data.claim_parts[data.claim_parts["basis"] == "food_words"]
     rows = []
@@ -701,7 +763,16 @@ def food_claims(data: CourseData, basis: str = BASIS, absorbed: bool = False) ->
 
 def distinct_foods(table: pd.DataFrame) -> pd.DataFrame:
     """food_claims() collapsed to one row per distinct food: the best FDA word it earns for any
-    nutrient any claim names it for, and how many claims name it."""
+    nutrient any claim names it for, and how many claims name it.
+
+    >>> from cramplab import load
+    >>> distinct = distinct_foods(food_claims(load()))
+    >>> distinct.loc[["almonds", "banana"], ["nutrient_id", "level", "claims"]]
+            nutrient_id        level  claims
+    food_id
+    almonds   magnesium  good source       1
+    banana    potassium  good source       1
+    """
     order = {"excellent source": 0, "good source": 1, "neither": 2, "no figure": 3, "no data": 4}
     ranked = table.assign(_order=table["level"].map(order)).sort_values(
         ["_order", "percent_dv"], ascending=[True, False], kind="stable"
@@ -714,7 +785,16 @@ def distinct_foods(table: pd.DataFrame) -> pd.DataFrame:
 def basis_flips(data: CourseData, bases: tuple[str, str] = ("serving", BASIS)) -> pd.DataFrame:
     """The foods of the food-word claims whose FDA word, for a nutrient their claim names,
     differs between two bases (household serving and reference amount by default), with each
-    claim's verdict on both: what changes when the yardstick changes."""
+    claim's verdict on both: what changes when the yardstick changes.
+
+    >>> from cramplab import load
+    >>> flips = basis_flips(load())
+    >>> flips[["claim_id", "food_id", "level_serving", "level_racc"]].head(3)
+      claim_id         food_id     level_serving        level_racc
+    0      C23     spinach_raw           neither       good source
+    1      C23  spinach_cooked  excellent source       good source
+    2      C23        flaxseed           neither  excellent source
+    """
     claims = data.guide_claims.set_index("claim_id")
     parts = data.claim_parts[data.claim_parts["basis"] == "food_words"]
     rows = []
@@ -735,7 +815,13 @@ def basis_flips(data: CourseData, bases: tuple[str, str] = ("serving", BASIS)) -
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     """How many claims got each verdict, by kind of claim (rows) and verdict (columns, in the
     order of VERDICTS: the evidence-against column apart from the not-shown and the
-    nothing-either-way ones)."""
+    nothing-either-way ones).
+
+    >>> from cramplab import load
+    >>> counts = verdict_counts(verdicts(load()))
+    >>> counts.loc["food_source", ["supported", "partly_supported", "contradicted"]].tolist()
+    [1, 6, 1]
+    """
     counts = pd.crosstab(table["kind"], table["verdict"])
     present = [v for v in VERDICTS if v in counts.columns]
     return counts[present]
@@ -744,7 +830,13 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
 def for_display(table: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
     """A table as the course prints it: %DV columns (names with "percent" or "pct") by
     analysis.shown_percent (rounded, but never up onto a claim threshold the value has not
-    reached), other numbers rounded to `decimals`."""
+    reached), other numbers rounded to `decimals`.
+
+    >>> for_display(pd.DataFrame({"percent_dv": [19.99, 10.66], "grams": [28.349, 30.0]}))
+       percent_dv  grams
+    0        19.9   28.3
+    1        10.7   30.0
+    """
     shown = table.copy()
     for column in shown.columns:
         if not pd.api.types.is_float_dtype(shown[column]):

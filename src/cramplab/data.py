@@ -294,6 +294,14 @@ def load(data_dir: Path | str | None = None) -> CourseData:
 
     data_dir: a folder holding datapackage.json and its CSVs; by default $CRAMPLAB_DATA if set,
     else the data that ships with the package.
+
+    >>> from cramplab import load
+    >>> data = load()
+    >>> data.foods[["food_id", "name", "serving_g"]].head(3)
+              food_id                      name  serving_g
+    0     spinach_raw              Spinach, raw       30.0
+    1  spinach_cooked  Spinach, boiled, drained      180.0
+    2        kale_raw                 Kale, raw       16.0
     """
     data_dir = paths.data_dir(data_dir)
     _refuse_an_interrupted_rebuild(data_dir)

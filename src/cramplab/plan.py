@@ -298,6 +298,13 @@ def targets_for(
     It raises ValueError for a life stage data/ records no complete day for (see
     complete_day_stages), rather than plan a day that only looks complete. rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
     food pattern; claims.diet_claim_verdict asks this question).
+
+    >>> from cramplab import load
+    >>> targets = targets_for(load())
+    >>> targets.label, targets.energy
+    ('FDA Daily Values (adults)', (1800.0, 2200.0))
+    >>> float(targets.minimum["magnesium"]), float(targets.maximum["calcium"])  # mg: DV, UL
+    (420.0, 2500.0)
     """
     if rules not in RULES:
         raise ValueError(f"rules must be one of {RULES}, not {rules!r}")
@@ -486,7 +493,13 @@ def excluded_foods(
 ) -> pd.Index:
     """food_ids that diet patterns (by what a food contains), SR28 food groups, an explicit
     list or true/false columns of foods.csv leave out; flags=("fortified",) drops every
-    fortified food. Patterns: vegetarian, vegan, no_dairy, no_fish (cramplab.diets)."""
+    fortified food. Patterns: vegetarian, vegan, no_dairy, no_fish (cramplab.diets).
+
+    >>> from cramplab import load
+    >>> fortified = excluded_foods(load(), flags=("fortified",))
+    >>> len(fortified), fortified[:3].tolist()  # these milks have vitamin D added
+    (19, ['milk_whole', 'milk_lowfat', 'milk_nonfat'])
+    """
     table = data.foods.set_index("food_id")
     mask = table["food_group"].isin(groups) | table.index.isin(foods)
     for flag in flags:
