@@ -296,7 +296,8 @@ def targets_for(
     the Dietary Guidelines' saturated-fat limit as shares of energy, and the Healthy U.S.-Style
     pattern at the life stage's level (energy_bands.pattern_kcal) with energy near that level.
     It raises ValueError for a life stage data/ records no complete day for (see
-    complete_day_stages), rather than plan a day that only looks complete. rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
+    complete_day_stages), rather than plan a day that only looks complete.
+    rules="cramp": the cramp nutrients only, sodium's AI as a floor (the planner before the
     food pattern; claims.diet_claim_verdict asks this question).
 
     >>> from cramplab import load
