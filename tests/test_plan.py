@@ -509,7 +509,7 @@ def test_the_real_menus_meet_the_pattern_and_every_tracked_dri():
         assert (menu.groups["total"] <= menu.groups["high"].fillna(np.inf) + 1e-9).all()
 
 
-# --- menus solved once (plan.solved_halves) ---------------------------------------------------
+# --- menus solved once (plan._solved_halves) ---------------------------------------------------
 
 
 def test_every_stored_menu_is_the_solvers_answer_for_todays_data(monkeypatch):
@@ -519,13 +519,13 @@ def test_every_stored_menu_is_the_solvers_answer_for_todays_data(monkeypatch):
     from cramplab import load
 
     monkeypatch.setenv(plan.SOLVED_MENUS_ENV, "off")
-    stored = plan.stored_menus()
+    stored = plan._stored_menus()
     assert stored, f"{plan.SOLVED_MENUS} holds no menus: run make notebooks"
     data = load()
     for key, entry in stored.items():
         call = entry["call"]
-        _, _, problem, _ = plan.prepared(data, call)
-        assert plan.fingerprint(problem, call["objective"]) == key, (
+        _, _, problem, _ = plan._prepared(data, call)
+        assert plan._fingerprint(problem, call["objective"]) == key, (
             f"the stored menu for {call} was solved on other data or rules: run make notebooks"
         )
         halves = plan._solve(problem, call["objective"])
@@ -559,10 +559,10 @@ def test_a_menu_is_read_back_only_for_the_very_same_problem(course, monkeypatch,
 
 def test_a_stored_menu_that_breaks_a_constraint_is_solved_instead(course, monkeypatch):
     data = course(FOODS)
-    _, _, problem, _ = plan.prepared(
+    _, _, problem, _ = plan._prepared(
         data, plan._call(STAGE, "size", (), (), None, None, "guidelines")
     )
     bogus = {"call": {}, "steps": {"a": 1}}  # half a portion of A: 25 mg of 100 mg magnesium
-    monkeypatch.setattr(plan, "_stored", {plan.fingerprint(problem, "size"): bogus})
+    monkeypatch.setattr(plan, "_stored", {plan._fingerprint(problem, "size"): bogus})
     menu = plan_menu(data, life_stage=STAGE)
     assert menu.totals.at["magnesium", "total"] >= 100

@@ -80,7 +80,7 @@ from cramplab.data import DAILY_VALUES_STAGE, CourseData
 from cramplab.paths import PACKAGE_DIR
 
 OBJECTIVES = ("size", "foods", "calories")
-# Menus the course's notebooks and self-checks plan, solved once (see solved_halves).
+# Menus the course's notebooks and self-checks plan, solved once (see _solved_halves).
 SOLVED_MENUS = PACKAGE_DIR / "solved_menus.json"
 SOLVED_MENUS_ENV = "CRAMPLAB_SOLVED_MENUS"  # "off": always solve; a .jsonl path: solve, record
 STEP = 0.5  # portions come in halves (rules="cramp")
@@ -673,10 +673,10 @@ def plan_menu(
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, not {objective!r}")
     call = _call(life_stage, objective, patterns, exclude, limits, portions, rules)
-    tables, targets, problem, excluded = prepared(data, call)
+    tables, targets, problem, excluded = _prepared(data, call)
     if len(problem.foods) == 0:
         raise NoMenuPossible("no foods are left to choose from", problem.goal)
-    halves = solved_halves(problem, objective, call)
+    halves = _solved_halves(problem, objective, call)
     if halves is None:
         raise _why_impossible(problem, targets)
     menu = _menu(tables, problem, halves, targets, objective, excluded)
@@ -684,7 +684,7 @@ def plan_menu(
     return menu
 
 
-def prepared(data: CourseData, call: dict) -> tuple[_Tables, Targets, _Problem, dict]:
+def _prepared(data: CourseData, call: dict) -> tuple[_Tables, Targets, _Problem, dict]:
     """The tables, targets and solver's problem for plan_menu's arguments (call: as _call
     records them), and why foods were left out."""
     life_stage, patterns, limits = call["life_stage"], tuple(call["patterns"]), call["limits"]
@@ -723,7 +723,7 @@ def _call(life_stage, objective, patterns, exclude, limits, portions, rules) -> 
     }
 
 
-def fingerprint(problem: _Problem, objective: str) -> str:
+def _fingerprint(problem: _Problem, objective: str) -> str:
     """SHA-256 of every number and name the solver is given for this problem and objective."""
     digest = hashlib.sha256(f"{objective}|{problem.least}|".encode())
     digest.update("\x1f".join(map(str, problem.foods)).encode())
@@ -746,7 +746,7 @@ def _solve(problem: _Problem, objective: str) -> np.ndarray | None:
 _stored: dict[str, dict] | None = None
 
 
-def stored_menus() -> dict[str, dict]:
+def _stored_menus() -> dict[str, dict]:
     """The solved menus shipped with the package, by fingerprint ({} if there are none)."""
     global _stored
     if _stored is None:
@@ -773,15 +773,15 @@ def _feasible(problem: _Problem, halves: np.ndarray) -> bool:
     )
 
 
-def solved_halves(problem: _Problem, objective: str, call: dict) -> np.ndarray | None:
+def _solved_halves(problem: _Problem, objective: str, call: dict) -> np.ndarray | None:
     """The solution: read back when this exact problem is stored (and still feasible), else
     solved. None when no menu exists. $CRAMPLAB_SOLVED_MENUS=off always solves; set to a
     .jsonl path, it solves and appends what it solved there (how `make notebooks` records).
     """
     setting = os.environ.get(SOLVED_MENUS_ENV, "")
-    key = fingerprint(problem, objective)
+    key = _fingerprint(problem, objective)
     if not setting:
-        stored = stored_menus().get(key)
+        stored = _stored_menus().get(key)
         if stored is not None:
             if stored["steps"] is None:
                 return None

@@ -100,7 +100,7 @@ def test_home_page_has_the_introduction_course_map_sources_and_contents_in_order
     assert "## Course map" in page and "USDA SR28, public domain." in page
     contents = page[page.index(":caption: Course") :]
     assert contents.index("notebooks/00_start_here") < contents.index("notebooks/01_the_data")
-    assert "figures\ndata/README" in page
+    assert "figures\nhelpers\ndata/README" in page
     assert "About 6.8<!--fact" in page  # home_page itself keeps comments: stage() strips them
 
 
@@ -272,3 +272,13 @@ def test_every_file_gets_the_same_modification_time(tmp_path):
     site.set_mtimes(tmp_path / "a", 0)
     stamps = {os.stat(p).st_mtime for p in [tmp_path / "a", *(tmp_path / "a").rglob("*")]}
     assert stamps == {0}
+
+
+def test_the_helpers_page_shows_each_lesson_function_with_its_example():
+    page = site.helpers_page(CLONE.root / "src" / "cramplab")
+    for name in site.HELPER_MODULES:
+        assert f"## `cramplab.{name}`" in page
+    assert "### `plan.plan_menu`" in page and ">>> menu = plan_menu(load())" in page
+    assert "### `analysis.coverage`" in page and "### `data.load`" in page
+    assert "### `plan._solve`" not in page  # private helpers stay out
+    assert page.count("```") % 2 == 0  # every fence closed

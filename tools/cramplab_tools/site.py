@@ -31,6 +31,7 @@ set to SOURCE_DATE_EPOCH (Sphinx stamps what it copies with the build time).
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -130,7 +131,7 @@ def home_page(readme: str, stems: list[str]) -> str:
         f"## How long it takes\n\n{section(readme, 'How long it takes')}\n\n"
         f"## Data sources and licences\n\n{section(readme, 'Data sources and licences')}\n\n"
         f":::{{toctree}}\n:caption: Course\n:hidden:\n\n{contents}\n:::\n\n"
-        ":::{toctree}\n:caption: Reference\n:hidden:\n\nfigures\ndata/README\n:::\n"
+        ":::{toctree}\n:caption: Reference\n:hidden:\n\nfigures\nhelpers\ndata/README\n:::\n"
     )
 
 
@@ -167,6 +168,44 @@ def figures_page(figures: list[Path], stems: list[str]) -> str:
             f":::{{figure}} figures/{path.name}\n---\nalt: {json.dumps(meta['Alt'])}\n---\n"
             f"{meta['Description']} *From {origin}{source}.*\n:::\n"
         )
+    return "\n".join(parts)
+
+
+# The lesson helpers a student imports, in the order the notebooks meet them.
+HELPER_MODULES = ("data", "units", "diets", "analysis", "claims", "plan", "sr28", "plotting")
+
+
+def helpers_page(package: Path) -> str:
+    """helpers.md: each lesson module's purpose and each public function's signature,
+    docstring and example, read from the source (nothing is imported)."""
+    parts = [
+        "# The helpers\n",
+        "The functions the notebooks call, module by module (`from cramplab import plan`), "
+        "each with the example that `make test` runs. The notebooks do each step by hand "
+        "first; a helper is that step, named.\n",
+    ]
+    for name in HELPER_MODULES:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        summary = (ast.get_docstring(tree) or "").split("\n\n", 1)[0]
+        exported = next(
+            (ast.literal_eval(node.value) for node in tree.body
+             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__"),
+            None,
+        )  # fmt: skip
+        parts.append(f"## `cramplab.{name}`\n\n{summary}\n")
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if exported is not None and node.name not in exported:
+                continue
+            docstring = ast.get_docstring(node) or ""
+            prose, _, example = docstring.partition(">>>")
+            signature = f"{node.name}({ast.unparse(node.args)})"
+            parts.append(f"### `{name}.{node.name}`\n\n```python\n{signature}\n```\n")
+            if prose.strip():
+                parts.append(f"{prose.strip()}\n")
+            if example:
+                parts.append(f"```pycon\n>>>{example.rstrip()}\n```\n")
     return "\n".join(parts)
 
 
@@ -269,6 +308,8 @@ def stage(clone: Clone, src: Path, mermaid_dir: Path) -> list[str]:
     readme = without_comments((clone.root / "README.md").read_text(encoding="utf-8"))
     (src / "index.md").write_text(home_page(readme, stems), encoding="utf-8")
     (src / "figures.md").write_text(figures_page(figures, stems), encoding="utf-8")
+    helpers = helpers_page(clone.root / "src" / "cramplab")
+    (src / "helpers.md").write_text(helpers, encoding="utf-8")
     return stems
 
 
