@@ -344,7 +344,13 @@ def basis_changes(
 
 
 def shown_percent_dv(data: CourseData, basis: str = "racc", decimals: int = 1) -> pd.DataFrame:
-    """%DV as the course prints it (shown_percent): never rounded up onto a claim threshold."""
+    """%DV as the course prints it (shown_percent): never rounded up onto a claim threshold.
+
+    >>> from cramplab import load
+    >>> shown = shown_percent_dv(load())  # per reference amount (RACC)
+    >>> shown.loc["almonds", ["magnesium", "calcium"]].tolist()  # 19.29 prints as 19.3
+    [19.3, 6.2]
+    """
     pdv = percent_dv(data, basis)
     return pd.DataFrame(
         shown_percent(pdv.to_numpy(), decimals), index=pdv.index, columns=pdv.columns
@@ -352,7 +358,15 @@ def shown_percent_dv(data: CourseData, basis: str = "racc", decimals: int = 1) -
 
 
 def absorption(data: CourseData) -> pd.DataFrame:
-    """calcium_absorption indexed by food_id (only foods with a figure)."""
+    """calcium_absorption indexed by food_id (only foods with a figure).
+
+    >>> from cramplab import load
+    >>> figures = absorption(load())
+    >>> figures.loc["spinach_cooked", ["fraction", "milk_fraction"]].tolist()
+    [0.051, 0.276]
+    >>> "banana" in figures.index  # no figure: bananas are not in the table
+    False
+    """
     return data.calcium_absorption.set_index("food_id")
 
 
@@ -385,6 +399,11 @@ def milk_equivalent_calcium_pct_dv(data: CourseData, basis: str = "racc") -> pd.
     absorption figure exists. It is the course's teaching measure, not an FDA rule. Fractions
     fall as the calcium load rises, and tabulated ones are adjusted to the load studied
     (calcium_absorption.calcium_load_mg): far from that load the result is approximate.
+
+    >>> from cramplab import load
+    >>> equivalent = milk_equivalent_calcium_pct_dv(load())  # per reference amount (RACC)
+    >>> equivalent[["milk_lowfat", "spinach_cooked", "kale_cooked"]].round(1).tolist()
+    [23.8, 1.6, 7.2]
     """
     pdv = percent_dv(data, basis)["calcium"]
     table = absorption(data).reindex(pdv.index)

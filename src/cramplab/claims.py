@@ -221,7 +221,11 @@ NONE_SUPPORTED_ORDER = [
 
 
 def no_effect(measure: str) -> float:
-    """The value of a measure that means no difference: 1 for a ratio, 0 for a difference."""
+    """The value of a measure that means no difference: 1 for a ratio, 0 for a difference.
+
+    >>> no_effect("risk ratio"), no_effect("mean difference (cramps a night)")
+    (1.0, 0.0)
+    """
     return 1.0 if str(measure).endswith("ratio") else 0.0
 
 
@@ -232,6 +236,16 @@ def interval_reading(ci_low, ci_high, worthwhile, null=1.0) -> str:
     interval excludes no effect on that side; "against": it excludes the worthwhile effect
     (a precise null, or an effect the other way); "neither": it takes in both no effect and a
     worthwhile one, an imprecise result that shows nothing either way.
+
+    The two trials of claim C30a (mean differences, no effect at 0), each read against the
+    fewer cramps it would take to matter:
+
+    >>> interval_reading(-1.80, -0.60, worthwhile=-0.14, null=0.0)  # Hallegraeff 2012
+    'for'
+    >>> interval_reading(-3.01, 6.90, worthwhile=-4.0, null=0.0)  # Coppin 2005
+    'against'
+    >>> interval_reading(-5.0, 1.0, worthwhile=-4.0, null=0.0)  # takes in both: imprecise
+    'neither'
     """
     if worthwhile > null:
         if ci_low > null:
@@ -289,7 +303,15 @@ def _part_index(table: pd.DataFrame) -> pd.MultiIndex:
 
 
 def evidence_verdict(studies: pd.DataFrame) -> str:
-    """The verdict of a part from its counting studies (columns directness and reading)."""
+    """The verdict of a part from its counting studies (columns directness and reading).
+
+    >>> from cramplab import load
+    >>> data = load()
+    >>> readings = study_readings(data.claim_studies, data.claim_parts)
+    >>> c30a = readings[(readings["claim_id"] == "C30a") & readings["counts"]]
+    >>> evidence_verdict(c30a)  # one direct trial for, one against
+    'mixed'
+    """
     direct = studies.loc[studies["directness"] == "direct", "reading"]
     indirect = studies.loc[studies["directness"] == "indirect", "reading"]
     if (direct == "for").any() and (direct == "against").any():
@@ -313,7 +335,15 @@ def evidence_verdict(studies: pd.DataFrame) -> str:
 
 
 def deciding_studies(studies: pd.DataFrame, verdict: str) -> pd.DataFrame:
-    """The body of evidence GRADE rates for a part: the studies its verdict rests on."""
+    """The body of evidence GRADE rates for a part: the studies its verdict rests on.
+
+    >>> from cramplab import load
+    >>> data = load()
+    >>> readings = study_readings(data.claim_studies, data.claim_parts)
+    >>> c30a = readings[(readings["claim_id"] == "C30a") & readings["counts"]]
+    >>> deciding_studies(c30a, "mixed")["study"].tolist()
+    ['Coppin 2005', 'Hallegraeff 2012']
+    """
     if verdict in ("indirect_against", "indirect_for"):
         return studies[studies["directness"] == "indirect"]
     if verdict in ("supported", "contradicted", "mixed"):
@@ -322,7 +352,14 @@ def deciding_studies(studies: pd.DataFrame, verdict: str) -> pd.DataFrame:
 
 
 def starting_level(body: pd.DataFrame) -> str | None:
-    """GRADE's starting level: high for a body with a randomised trial, low otherwise."""
+    """GRADE's starting level: high for a body with a randomised trial, low otherwise.
+
+    >>> body = pd.DataFrame({"design": ["randomised_trial", "cohort"]})
+    >>> starting_level(body), starting_level(body.iloc[[1]])
+    ('high', 'low')
+    >>> starting_level(body.iloc[0:0]) is None  # no study: nothing to rate
+    True
+    """
     if body.empty:
         return None
     return "high" if body["design"].isin(RANDOMISED).any() else "low"
@@ -332,6 +369,12 @@ def grade_certainty(start: str | None, judgements: pd.Series) -> str | None:
     """The certainty: the starting level moved by each domain's judgement, kept in range.
 
     judgements: domain -> judgement (one row per domain of claim_grades for the part).
+
+    >>> judgements = pd.Series({"risk_of_bias": "serious", "inconsistency": "serious"})
+    >>> grade_certainty("high", judgements)  # two levels down from high
+    'low'
+    >>> grade_certainty("low", pd.Series({"imprecision": "very_serious"}))  # kept in range
+    'very_low'
     """
     if start is None:
         return None
@@ -341,7 +384,11 @@ def grade_certainty(start: str | None, judgements: pd.Series) -> str | None:
 
 def graded_verdict(verdict: str, certainty: str | None) -> str:
     """GRADE's wording (Santesso et al., GRADE 26): at very low certainty a finding is stated
-    only as "the evidence is very uncertain", whichever way it points."""
+    only as "the evidence is very uncertain", whichever way it points.
+
+    >>> graded_verdict("supported", "very_low"), graded_verdict("mixed", "low")
+    ('very_uncertain', 'mixed')
+    """
     return "very_uncertain" if certainty == "very_low" else verdict
 
 
@@ -359,7 +406,13 @@ GRADE_OF_VERDICT = {
 def evidence_grade(verdict: str, certainty: str | None) -> str:
     """The evidence grade of a link (nutrient_symptoms, cramp_factors) that asks a part's
     question: established when a reference states it or GRADE finds it at moderate or high
-    certainty, limited at low certainty; the other verdicts keep their names."""
+    certainty, limited at low certainty; the other verdicts keep their names.
+
+    >>> evidence_grade("supported", "moderate"), evidence_grade("supported", "low")
+    ('established', 'limited')
+    >>> evidence_grade("mixed", "low")
+    'mixed'
+    """
     if verdict == "supported":
         return "limited" if certainty == "low" else "established"
     try:
@@ -369,7 +422,15 @@ def evidence_grade(verdict: str, certainty: str | None) -> str:
 
 
 def upgrade_allowed(start: str | None, judgements: pd.Series) -> bool:
-    """GRADE 9: rating up is for a body that starts low and is rated down for nothing."""
+    """GRADE 9: rating up is for a body that starts low and is rated down for nothing.
+
+    >>> upgrade_allowed("low", pd.Series({"large_effect": "large"}))
+    True
+    >>> upgrade_allowed("high", pd.Series({"large_effect": "large"}))
+    False
+    >>> upgrade_allowed("low", pd.Series({"risk_of_bias": "serious", "dose_response": "present"}))
+    False
+    """
     up = judgements.reindex(DOMAINS_UP).map(STEPS).fillna(0)
     down = judgements.reindex(DOMAINS_DOWN).map(STEPS).fillna(0)
     return not (up > 0).any() or (start == "low" and not (down < 0).any())
@@ -394,7 +455,15 @@ def level_for_word(word: str) -> str:
 
 def alternative_racc_grams(data: CourseData) -> pd.Series:
     """Grams of the other reference amount, for foods whose category's amount is unresolved
-    (reference_amounts.alternative_amount, in grams); NaN for the rest."""
+    (reference_amounts.alternative_amount, in grams); NaN for the rest.
+
+    >>> from cramplab import load
+    >>> grams = alternative_racc_grams(load())
+    >>> float(grams["sardines_canned"])  # canned fish: 85 g, or 55 g by the other reading
+    55.0
+    >>> bool(pd.isna(grams["banana"]))
+    True
+    """
     categories = data.reference_amounts.set_index("racc_category")
     if "alternative_amount" not in categories:
         return pd.Series(np.nan, index=data.foods["food_id"])
@@ -490,7 +559,15 @@ def food_claim_verdict(
 
 def food_words_verdict(evidence: pd.DataFrame, claimed_level: str) -> str:
     """food_claim_verdict on the reference amount, and 'depends' when a food's unresolved
-    reference amount gives another verdict on the other amount."""
+    reference amount gives another verdict on the other amount.
+
+    >>> from cramplab import load
+    >>> evidence = food_evidence(load(), ["sardines_canned"], ["calcium"])
+    >>> food_words_verdict(evidence, "good source")
+    'supported'
+    >>> food_words_verdict(evidence, "excellent source")  # 25% of the DV in 85 g, 16% in 55 g
+    'depends'
+    """
     verdict = food_claim_verdict(evidence, claimed_level)
     if evidence["grams_alt"].notna().any():
         other = evidence.assign(
@@ -625,7 +702,13 @@ def part_verdicts(data: CourseData) -> pd.DataFrame:
 
 
 def combine(verdicts: list[str]) -> str:
-    """A claim's verdict from its parts' verdicts (see the module's docstring)."""
+    """A claim's verdict from its parts' verdicts (see the module's docstring).
+
+    >>> combine(["supported", "supported"]), combine(["supported", "contradicted"])
+    ('supported', 'partly_supported')
+    >>> combine(["inconclusive", "mixed", "not_assessed"])  # the strongest finding wins
+    'mixed'
+    """
     graded = [v for v in verdicts if v != "not_assessed"]
     if not graded:
         return "not_assessed"
@@ -639,7 +722,13 @@ def combine(verdicts: list[str]) -> str:
 
 
 def lowest_certainty(certainties) -> str | None:
-    """The lowest of several GRADE certainties (None when there is none)."""
+    """The lowest of several GRADE certainties (None when there is none).
+
+    >>> lowest_certainty(["moderate", "low", None])
+    'low'
+    >>> lowest_certainty([None]) is None
+    True
+    """
     known = [c for c in certainties if isinstance(c, str)]
     return max(known, key=CERTAINTIES.index) if known else None
 

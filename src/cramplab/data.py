@@ -380,6 +380,18 @@ def read_table(path: Path, schema: dict, *, maxima: bool = True) -> pd.DataFrame
 
     maxima=False leaves the "maximum" constraints to the caller (load checks them last, after
     the per-nutrient limits, whose message says more).
+
+    >>> import tempfile
+    >>> schema = {"fields": [{"name": "food_id", "type": "string"},
+    ...                      {"name": "grams", "type": "number", "constraints": {"minimum": 0}}]}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "servings.csv"
+    ...     _ = path.write_text("food_id,grams\\nbanana,118\\nalmonds,-28\\n", encoding="utf-8")
+    ...     try:
+    ...         read_table(path, schema)
+    ...     except DataError as error:
+    ...         print(f"row {error.row}, {error.column}: expected {error.expected}")
+    row 2, grams: expected a number no less than 0
     """
     table, raw = _read_table(path, schema)
     if maxima:

@@ -115,12 +115,22 @@ MEASURE = re.compile(
 
 
 def number_text(value: float) -> str:
-    """A number as a person would type it: 150, 0.5, 1000000000."""
+    """A number as a person would type it: 150, 0.5, 1000000000.
+
+    >>> number_text(150.0), number_text(0.5), number_text(1e9)
+    ('150', '0.5', '1000000000')
+    """
     return np.format_float_positional(float(value), trim="-")
 
 
 def split_list(value) -> list[str]:
-    """'a;b' -> ['a', 'b']; missing -> []."""
+    """'a;b' -> ['a', 'b']; missing -> [].
+
+    >>> split_list("magnesium; potassium;")
+    ['magnesium', 'potassium']
+    >>> split_list(float("nan"))  # an empty cell
+    []
+    """
     if not isinstance(value, str):
         return []
     return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
@@ -130,11 +140,22 @@ EMPTY = "an empty cell"
 
 
 def is_missing(value) -> bool:
+    """An empty cell as pandas reads it: None, pd.NA or NaN (0 and '' are values).
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(pd.NA)
+    (True, True, True)
+    >>> is_missing(0), is_missing("")
+    (False, False)
+    """
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def plain(value) -> str:
-    """A value as a message shows it: 1.95 (not np.float64(1.95)), true, an empty cell."""
+    """A value as a message shows it: 1.95 (not np.float64(1.95)), true, an empty cell.
+
+    >>> plain(np.float64(1.95)), plain(True), plain(None)
+    ('1.95', 'true', 'an empty cell')
+    """
     if is_missing(value):
         return EMPTY
     if isinstance(value, bool | np.bool_):
@@ -211,6 +232,12 @@ def first_broken(name, rules, tables, raw: pd.DataFrame) -> Broken | None:
     one row breaks several), else the first table-wide finding, else None.
 
     raw: the table as written (text), for the blamed cell and its neighbours in the message.
+
+    >>> bands = pd.DataFrame({"kcal_low": [1200, 1600], "kcal_high": [1400, 1400]})
+    >>> rule = Rule("kcal_low", "no more than kcal_high ({kcal_high})",
+    ...             lambda t: t.this["kcal_low"] > t.this["kcal_high"])
+    >>> first_broken("energy_bands", [rule], {"energy_bands": bands}, bands.astype(str))
+    Broken(row=2, column='kcal_low', expected='no more than kcal_high (1400)', found="'1600'")
     """
     context = Tables(tables, name)
     first = None  # (row index, rule, values)
@@ -272,7 +299,11 @@ class _RowText(dict):
 
 def check_order(names: list[str]) -> list[str]:
     """Tables in the order their rules are checked: each after the tables its rules use,
-    otherwise in the order given (datapackage.json's)."""
+    otherwise in the order given (datapackage.json's).
+
+    >>> check_order(["food_nutrients", "foods", "nutrients"])  # foods' rules read nutrients
+    ['nutrients', 'foods', 'food_nutrients']
+    """
     order: list[str] = []
     visiting: set[str] = set()
 
@@ -385,7 +416,13 @@ def _volume_ml(amount: pd.Series, unit: pd.Series) -> pd.Series:
 
 def measure_ml(description) -> float:
     """The volume of a household measure as foods.csv writes it ('1/2 cup, chopped'), or NaN
-    for a measure that is not a volume ('1 medium', '3 oz')."""
+    for a measure that is not a volume ('1 medium', '3 oz').
+
+    >>> round(measure_ml("1/2 cup, chopped"), 1), round(measure_ml("1 tbsp"), 2)
+    (118.3, 14.79)
+    >>> math.isnan(measure_ml("1 medium"))
+    True
+    """
     if not isinstance(description, str):
         return math.nan
     match = MEASURE.match(description.strip())
@@ -428,7 +465,13 @@ EVERY_TABLE_TEXT = [
 
 
 def control_character(text: str) -> str | None:
-    """How a message names the first control character of text, or None."""
+    """How a message names the first control character of text, or None.
+
+    >>> control_character("Kale\\traw")
+    'a tab (U+0009) at character 5'
+    >>> control_character("Kale, raw") is None
+    True
+    """
     match = CONTROL_CHARACTERS.search(text)
     if match is None:
         return None
@@ -1768,5 +1811,12 @@ RULES: dict[str, list[Rule]] = {
 
 
 def rules_for(name: str) -> list[Rule]:
-    """A table's own rules, then those of every table."""
+    """A table's own rules, then those of every table.
+
+    >>> rules = rules_for("energy_bands")
+    >>> rules[4].column, rules[4].expected
+    ('kcal_low', 'no more than kcal_high ({kcal_high})')
+    >>> [rule.column for rule in rules[-2:]]  # every table's: source and note cite something
+    ['source', 'note']
+    """
     return [*RULES.get(name, []), *EVERY_TABLE]
