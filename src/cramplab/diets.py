@@ -195,6 +195,16 @@ def attributes(
 
     description: SR28 Long_Desc; food_group: SR28 FdGrp_Desc (missing for a food that
     FOOD_DES.txt lacks); cholesterol: mg per 100 g (missing allowed). Same index as given.
+
+    >>> description = pd.Series(["Soymilk, original and vanilla, unfortified",
+    ...                          "Cheese, cheddar", "Cookies, sugar, commercially prepared"])
+    >>> group = pd.Series(["Legumes and Legume Products", "Dairy and Egg Products",
+    ...                    "Baked Products"])
+    >>> table = attributes(description, group, cholesterol=pd.Series([0, 99, 27]))
+    >>> table["dairy"].tolist()  # soymilk is no milk; the cookies' cholesterol says butter or egg
+    [False, True, True]
+    >>> table.loc[2, "reason"]
+    'no animal ingredient named, but SR28 cholesterol > 0: may contain milk or egg'
     """
     text = np.array([str(d).lower() for d in description.fillna("")], dtype=object)
     group = food_group.fillna("").astype(str).to_numpy()
@@ -305,6 +315,10 @@ def fish_advice(description, is_fish_serving) -> np.ndarray:
     """FDA/EPA chart category for fish servings (avoid, then good, then best; else not on it).
 
     description: lower-case descriptions; is_fish_serving: true/false per description.
+
+    >>> fish_advice(["fish, shark, raw", "fish, salmon, sockeye, raw", "fish, eel, raw"],
+    ...             [True, True, True]).tolist()
+    ['choice_to_avoid', 'best_choice', 'not_on_chart']
     """
     text = np.asarray(description, dtype=object)
     open_rows = np.asarray(is_fish_serving, dtype=bool).copy()
@@ -318,7 +332,15 @@ def fish_advice(description, is_fish_serving) -> np.ndarray:
 
 
 def excluded_by(attributes_table: pd.DataFrame, patterns) -> pd.Series:
-    """True for each food (row) that one of the diet patterns leaves out."""
+    """True for each food (row) that one of the diet patterns leaves out.
+
+    >>> from cramplab import load
+    >>> table = load().food_attributes.set_index("food_id")
+    >>> excluded_by(table, ["vegan"])[["banana", "almonds", "milk_lowfat"]].tolist()
+    [False, False, True]
+    >>> excluded_by(table, ["vegetarian"])[["milk_lowfat", "salmon_sockeye"]].tolist()
+    [False, True]
+    """
     mask = pd.Series(False, index=attributes_table.index)
     for pattern in patterns:
         if pattern not in DIET_PATTERNS:
@@ -329,13 +351,31 @@ def excluded_by(attributes_table: pd.DataFrame, patterns) -> pd.Series:
 
 
 def animal(attributes_table: pd.DataFrame) -> pd.Series:
-    """Any animal product: the OR of the five attributes."""
+    """Any animal product: the OR of the five attributes.
+
+    >>> from cramplab import load
+    >>> table = load().food_attributes.set_index("food_id")
+    >>> animal(table)[["banana", "egg_hard_boiled"]].tolist()
+    [False, True]
+    """
     return attributes_table[list(ATTRIBUTES)].any(axis=1)
 
 
 def rule_portions(foods: pd.DataFrame, portion_categories: pd.DataFrame) -> pd.DataFrame:
     """Portion caps for foods without a curated cap: two household measures, within the
-    grams portion_categories.csv allows for the food's SR28 group (empty group: 100 g)."""
+    grams portion_categories.csv allows for the food's SR28 group (empty group: 100 g).
+
+    >>> from cramplab import load
+    >>> foods = pd.DataFrame({"food_id": ["ndb_09040", "ndb_01009"],
+    ...                       "food_group": ["Fruits and Fruit Juices", "Dairy and Egg Products"],
+    ...                       "serving_g": [118.0, 132.0],
+    ...                       "serving_desc": ["1 medium", "1 cup, diced"]})
+    >>> caps = rule_portions(foods, load().portion_categories)
+    >>> caps[["category", "max_portions"]].round(2)  # two bananas; cheese stops at 250 g
+      category  max_portions
+    0    fruit          2.00
+    1   cheese          1.89
+    """
     by_group = {}
     for row in portion_categories.itertuples():
         for group in _split(row.sr28_groups):
@@ -365,6 +405,22 @@ def release_tables(release, foods: pd.DataFrame, base) -> dict[str, pd.DataFrame
     """food_attributes and portion_caps for every SR28 food, by the rules above.
 
     foods: read_release's foods table (SR28 description and group, in ABBREV.txt's order).
+
+    A stand-in for a Release (only its ABBREV.txt cholesterol column is read) and two foods:
+
+    >>> from types import SimpleNamespace
+    >>> from cramplab import load
+    >>> release = SimpleNamespace(abbrev=pd.DataFrame({"Cholestrl_(mg)": ["0", "99"]}))
+    >>> foods = pd.DataFrame({"food_id": ["ndb_09040", "ndb_01009"],
+    ...                       "usda_description": ["Bananas, raw", "Cheese, cheddar"],
+    ...                       "food_group": ["Fruits and Fruit Juices", "Dairy and Egg Products"],
+    ...                       "serving_g": [118.0, 132.0],
+    ...                       "serving_desc": ["1 medium", "1 cup, diced"]})
+    >>> tables = release_tables(release, foods, load())
+    >>> tables["food_attributes"][["food_id", "dairy", "reason"]]
+         food_id  dairy                      reason
+    0  ndb_09040  False  no animal ingredient named
+    1  ndb_01009   True    SR28 dairy and egg group
     """
     cholesterol = release.abbrev["Cholestrl_(mg)"].replace("", np.nan)
     table = attributes(foods["usda_description"], foods["food_group"], cholesterol)

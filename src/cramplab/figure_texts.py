@@ -54,7 +54,17 @@ FIGURES: dict[str, Callable[[CourseData], FigureText]] = {}
 
 
 def figure(name: str):
-    """Register the function that computes a figure's texts from the data."""
+    """Register the function that computes a figure's texts from the data.
+
+    >>> from cramplab import load
+    >>> @figure("99_demo")
+    ... def _demo(data):
+    ...     count = len(data.foods)
+    ...     return FigureText(title=f"{count} foods", caption="The foods.", alt="A list.")
+    >>> record("99_demo", load()).title
+    '148 foods'
+    >>> del FIGURES["99_demo"]  # the example's figure is not one of the course's
+    """
 
     def register(function: Callable[[CourseData], FigureText]):
         FIGURES[name] = function
@@ -69,7 +79,15 @@ def _default_data() -> CourseData:
 
 
 def record(name: str, data: CourseData | None = None) -> FigureText:
-    """The texts of the figure called name, computed from data (default: the clone's data/)."""
+    """The texts of the figure called name, computed from data (default: the clone's data/).
+
+    >>> from cramplab import load
+    >>> text = record("05_effect_intervals", load())
+    >>> text.title
+    "5 of 7 ratios exclude 'no effect'; the magnesium trials' risk ratio of 1.04 does not"
+    >>> text.credit
+    'Sources: the studies cited in claim_studies (full citations in its source column)'
+    """
     if name not in FIGURES:
         raise KeyError(
             f"no figure texts for {name!r}: add a record in src/cramplab/figure_texts.py"
@@ -479,7 +497,13 @@ def _and_list(words: list[str]) -> str:
 
 
 def target_percent(menu: plan.Menu) -> pd.Series:
-    """Each nutrient target's total in a menu as % of the target, smallest first."""
+    """Each nutrient target's total in a menu as % of the target, smallest first.
+
+    >>> from cramplab import load
+    >>> percent = target_percent(plan.plan_menu(load()))  # notebook 07's default menu
+    >>> len(percent), round(float(percent.min()))  # every target met, some just
+    (25, 100)
+    """
     goals = list(menu.targets.minimum.index)
     return (menu.totals.loc[goals, "total"] / menu.totals.loc[goals, "target"] * 100).sort_values()
 
@@ -507,7 +531,14 @@ def _binding_constraints(data: CourseData) -> FigureText:
 
 
 def four_menus(data: CourseData) -> dict[str, plan.Menu]:
-    """Notebook 07's four menus, by the label its figure gives them."""
+    """Notebook 07's four menus, by the label its figure gives them.
+
+    >>> from cramplab import load
+    >>> menus = four_menus(load())  # the notebook's own calls: read back solved
+    >>> {label: len(menu.items) for label, menu in menus.items()}
+    {'adults (Daily Values)': 16, 'vegan (Daily Values)': 14, 'pregnant, 14 to 18': 18,
+     'child, 4 to 8': 14}
+    """
     return {
         "adults (Daily Values)": plan.plan_menu(data),
         "vegan (Daily Values)": plan.plan_menu(data, patterns=("vegan",)),

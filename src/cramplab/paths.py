@@ -59,7 +59,19 @@ class Clone:
 
 
 def is_clone(folder: Path) -> bool:
-    """A folder with the repository's pyproject.toml, notebooks/ and data/."""
+    """A folder with the repository's pyproject.toml, notebooks/ and data/.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     root = Path(folder)
+    ...     empty = is_clone(root)
+    ...     (root / "notebooks").mkdir()
+    ...     (root / "data").mkdir()
+    ...     _ = (root / "data" / DESCRIPTOR).write_text("{}", encoding="utf-8")
+    ...     _ = (root / "pyproject.toml").write_text('name = "cramplab"', encoding="utf-8")
+    ...     print(empty, is_clone(root))
+    False True
+    """
     pyproject = folder / "pyproject.toml"
     if not (pyproject.is_file() and (folder / "notebooks").is_dir()):
         return False
@@ -69,7 +81,12 @@ def is_clone(folder: Path) -> bool:
 
 
 def source_tree() -> Path | None:
-    """The clone this package is imported from (an editable install), else None."""
+    """The clone this package is imported from (an editable install), else None.
+
+    >>> tree = source_tree()  # None when cramplab is installed from a wheel
+    >>> tree is None or tree / "src" / "cramplab" == PACKAGE_DIR
+    True
+    """
     root = PACKAGE_DIR.parents[1]
     return root if PACKAGE_DIR == root / "src" / "cramplab" and is_clone(root) else None
 
@@ -82,6 +99,17 @@ def find_clone(
 
     Raises CloneRequired, saying what to do, when none is; the clone an editable install was
     made from does not count (see the module's docstring).
+
+    >>> tree = source_tree()
+    >>> tree is None or find_clone(tree / "notebooks").root == tree  # any folder inside it
+    True
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     try:
+    ...         find_clone(folder, command="make figures")
+    ...     except CloneRequired as error:
+    ...         print(str(error).split(", and ")[0])
+    make figures writes into a clone of the cramplab repository
     """
     start = Path.cwd() if start is None else Path(start)
     start = start.resolve()
@@ -96,7 +124,13 @@ def find_clone(
 
 
 def packaged_data_dir() -> Path:
-    """The data shipped with the package: the wheel's copy, or data/ of the editable source."""
+    """The data shipped with the package: the wheel's copy, or data/ of the editable source.
+
+    >>> (packaged_data_dir() / "datapackage.json").is_file()
+    True
+    >>> (packaged_data_dir() / "foods.csv").is_file()
+    True
+    """
     editable = source_tree()
     for candidate in (PACKAGED_DATA, editable / "data" if editable else None):
         if candidate is not None and (candidate / DESCRIPTOR).is_file():
@@ -108,7 +142,13 @@ def packaged_data_dir() -> Path:
 
 
 def data_dir(path: Path | str | None = None) -> Path:
-    """The data package to read: path if given, else $CRAMPLAB_DATA, else the packaged data."""
+    """The data package to read: path if given, else $CRAMPLAB_DATA, else the packaged data.
+
+    >>> str(data_dir("my_data"))  # a teacher's edited copy, named explicitly
+    'my_data'
+    >>> (data_dir() / DESCRIPTOR).is_file()
+    True
+    """
     if path is not None:
         return Path(path)
     configured = os.environ.get(DATA_ENV)
@@ -122,6 +162,15 @@ def sr28_dir() -> Path:
     the clone (or the editable source tree).
 
     The raw release is never part of the repository; code that needs it takes a directory.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {SR28_ENV: "sr28"}):
+    ...     print(sr28_dir())
+    sr28
+    >>> with mock.patch.dict(os.environ):
+    ...     _ = os.environ.pop(SR28_ENV, None)
+    ...     print(sr28_dir().name)
+    usda-sr28
     """
     configured = os.environ.get(SR28_ENV)
     if configured:

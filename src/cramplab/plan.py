@@ -268,7 +268,13 @@ def limit_count(menu: Menu) -> int:
 
 
 def household(portions: float, portion: str) -> str:
-    """'1.5' of '1 cup' -> '1 1/2 cup'; '0.5' of '3 oz' -> '1 1/2 oz': the measure multiplied."""
+    """'1.5' of '1 cup' -> '1 1/2 cup'; '0.5' of '3 oz' -> '1 1/2 oz': the measure multiplied.
+
+    >>> household(1.5, "1 cup"), household(0.5, "3 oz")
+    ('1 1/2 cup', '1 1/2 oz')
+    >>> household(2, "1/2 cup, chopped")
+    '1 cup, chopped'
+    """
     from fractions import Fraction
 
     words = str(portion).split(" ", 1)
@@ -318,7 +324,12 @@ def targets_for(
 def complete_day_stages(data: CourseData) -> list[str]:
     """The life stages data/ records a complete day for: the DRIs beyond the cramp nutrients
     (dri_references.csv; the Daily Values for daily_values) and the food pattern's calorie
-    level (energy_bands.pattern_kcal)."""
+    level (energy_bands.pattern_kcal).
+
+    >>> from cramplab import load
+    >>> complete_day_stages(load())
+    ['daily_values', 'child_4_8', 'female_31_50', 'pregnancy_14_18']
+    """
     bands = data.energy_bands
     stages = list(bands["life_stage"])
     refs = data.dri_references
@@ -413,7 +424,17 @@ def _add_guidelines(data: CourseData, targets: Targets) -> None:
 def pattern_amounts(data: CourseData, life_stage: str, kcal: float) -> pd.DataFrame:
     """The pattern's amounts a day at a calorie level (a week's amount / 7), with the range the
     planner holds each to: at least (1 - PATTERN_SHORTFALL) of it; food groups and the beans,
-    peas and lentils at most (1 + PATTERN_EXCESS) of it; oils only at most (an allowance)."""
+    peas and lentils at most (1 + PATTERN_EXCESS) of it; oils only at most (an allowance).
+
+    >>> from cramplab import load
+    >>> amounts = pattern_amounts(load(), "daily_values", 2000)
+    >>> amounts.loc[["fruits", "dairy", "oils"], ["unit", "amount", "low", "high"]]
+                 unit  amount   low  high
+    component
+    fruits     cup_eq     2.0  1.70   3.0
+    dairy      cup_eq     3.0  2.55   4.5
+    oils            g    27.0   NaN  27.0
+    """
     rows = data.food_patterns
     rows = rows[(rows["pattern"] == PATTERN) & (rows["kcal"] == kcal)]
     if rows.empty:
@@ -529,7 +550,15 @@ class _Tables:
 
 def food_group_matrix(data: CourseData, index: pd.Index | None = None) -> pd.DataFrame:
     """Equivalents per 100 g of each food (rows) in each food group and subgroup (columns):
-    food_groups.equivalents / grams * 100; 0 outside the food's own group and subgroup."""
+    food_groups.equivalents / grams * 100; 0 outside the food's own group and subgroup.
+
+    >>> from cramplab import load
+    >>> matrix = food_group_matrix(load())
+    >>> matrix.loc["banana", ["fruits", "whole_fruit", "vegetables"]].round(2).tolist()
+    [0.67, 0.67, 0.0]
+    >>> matrix.loc["spinach_raw", ["vegetables", "dark_green"]].round(2).tolist()  # cup-eq
+    [1.67, 1.67]
+    """
     table = data.food_groups.set_index("food_id")
     index = data.foods["food_id"] if index is None else index
     per_100g = (table["equivalents"] / table["grams"] * 100).fillna(0.0)
@@ -1155,7 +1184,17 @@ def _menu(tables: _Tables, problem, halves, targets, objective, excluded) -> Men
 
 
 def binds(totals: pd.DataFrame, margin: float = BINDING_MARGIN) -> pd.Series:
-    """'target' or 'limit' where the menu is within margin of it, else ''."""
+    """'target' or 'limit' where the menu is within margin of it, else ''.
+
+    >>> from cramplab import load
+    >>> totals = plan_menu(load()).totals  # notebook 07's default menu
+    >>> totals.loc[["magnesium", "potassium"], ["total", "target"]].round(0)
+                total  target
+    magnesium   601.0   420.0
+    potassium  4720.0  4700.0
+    >>> binds(totals)[["magnesium", "potassium"]].tolist()  # 4,720 is within 5% of 4,700
+    ['', 'target']
+    """
     at_target = totals["total"] <= totals["target"] * (1 + margin)
     at_limit = totals["total"] >= totals["limit"] * (1 - margin)
     return pd.Series(
