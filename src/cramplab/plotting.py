@@ -109,7 +109,13 @@ class FigureOutOfDate(AssertionError):
 
 
 def use_course_style() -> None:
-    """Seaborn's colour-blind palette with print-size fonts, and reproducible output settings."""
+    """Seaborn's colour-blind palette with print-size fonts, and reproducible output settings.
+
+    >>> with mpl.rc_context():  # the example puts the settings back afterwards
+    ...     use_course_style()
+    ...     print(mpl.rcParams["font.family"], mpl.rcParams["svg.hashsalt"])
+    ['DejaVu Sans'] cramplab
+    """
     sns.set_theme(context="paper", style="whitegrid", palette="colorblind", font_scale=1.25)
     mpl.rcParams.update(STYLE)
 
@@ -118,6 +124,13 @@ def add_source(fig: plt.Figure, source: str = SR28_SOURCE) -> None:
     """The source line under a figure, small and grey, so a printed copy keeps its citation.
 
     Call it last: it goes below everything already drawn (tick labels, legends included).
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> add_source(fig, "Data: USDA SR28 (2016)")
+    >>> [text.get_text() for text in fig.texts]
+    ['Data: USDA SR28 (2016)']
+    >>> plt.close(fig)
     """
     width, height = fig.get_size_inches()
     box = fig.get_tightbbox(fig.canvas.get_renderer())  # in inches
@@ -128,7 +141,16 @@ def add_source(fig: plt.Figure, source: str = SR28_SOURCE) -> None:
 
 
 def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:
-    """The figure's PNG and SVG bytes with reproducible metadata."""
+    """The figure's PNG and SVG bytes with reproducible metadata.
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(2, 2))
+    >>> meta = {"Title": "Potassium", "Description": "Two foods.", "Source": SR28_SOURCE}
+    >>> files = render(fig, meta)
+    >>> sorted(files), files["png"][1:4], files == render(fig, meta)  # the same bytes again
+    (['png', 'svg'], b'PNG', True)
+    >>> plt.close(fig)
+    """
     png_meta = {"Software": None, **metadata}
     svg_meta = {
         "Date": None,
@@ -147,7 +169,15 @@ def render(fig: plt.Figure, metadata: dict[str, str]) -> dict[str, bytes]:
 
 
 def title_texts(fig: plt.Figure, title: str) -> list[mpl.text.Text]:
-    """The visible texts of the figure that read as its title (however the lines are broken)."""
+    """The visible texts of the figure that read as its title (however the lines are broken).
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> _ = fig.suptitle("The banana ranks #15\\nof 147 foods")
+    >>> [text.get_text() for text in title_texts(fig, "The banana ranks #15 of 147 foods")]
+    ['The banana ranks #15\\nof 147 foods']
+    >>> plt.close(fig)
+    """
     wanted = " ".join(title.split())
     return [
         text
@@ -158,7 +188,18 @@ def title_texts(fig: plt.Figure, title: str) -> list[mpl.text.Text]:
 
 @contextmanager
 def title_hidden(fig: plt.Figure, title: str) -> Iterator[None]:
-    """Hide the figure's drawn title for a while (the saved files carry it as metadata)."""
+    """Hide the figure's drawn title for a while (the saved files carry it as metadata).
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> title = fig.suptitle("Potassium per reference amount")
+    >>> with title_hidden(fig, "Potassium per reference amount"):
+    ...     print(title.get_visible())
+    False
+    >>> title.get_visible()
+    True
+    >>> plt.close(fig)
+    """
     hidden = title_texts(fig, title)
     for text in hidden:
         text.set_visible(False)
@@ -170,7 +211,15 @@ def title_hidden(fig: plt.Figure, title: str) -> Iterator[None]:
 
 
 def smallest_font_size(fig: plt.Figure) -> float:
-    """The smallest font size, in points at the figure's own size, of any visible text."""
+    """The smallest font size, in points at the figure's own size, of any visible text.
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> _ = ax.set_title("Potassium", fontsize=12), ax.set_xlabel("% DV", fontsize=9)
+    >>> smallest_font_size(fig)
+    9.0
+    >>> plt.close(fig)
+    """
     sizes = [
         text.get_fontsize()
         for text in fig.findobj(mpl.text.Text)
@@ -196,6 +245,20 @@ def save_figure(
     prefix is the notebook that draws the figure. A text drawn on the figure that reads as the
     title (a suptitle, an axes title or fig.text, line breaks aside) is left out of the files:
     whoever prints the figure prints the title once, as text.
+
+    By default (CRAMPLAB_FIGURES_MODE off) nothing is written; in write mode the files go to
+    $CRAMPLAB_FIGURES_DIR, here a temporary folder:
+
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(2, 2))
+    >>> with tempfile.TemporaryDirectory() as folder, mock.patch.dict(
+    ...     os.environ, {"CRAMPLAB_FIGURES_MODE": "write", "CRAMPLAB_FIGURES_DIR": folder}
+    ... ):
+    ...     print([path.name for path in save_figure(fig, "05_effect_intervals")])
+    ['05_effect_intervals.png', '05_effect_intervals.svg']
+    >>> plt.close(fig)
     """
     if not NAME.fullmatch(name):
         raise ValueError(f"figure name {name!r} must look like NN_short_name (NN = notebook)")
@@ -243,7 +306,11 @@ def save_figure(
 
 
 def figure_text(name: str):
-    """The figure's record in cramplab.figure_texts (title, caption, alt text, source)."""
+    """The figure's record in cramplab.figure_texts (title, caption, alt text, source).
+
+    >>> figure_text("05_effect_intervals").source
+    'Studies cited in cramplab data/claim_studies.csv'
+    """
     from cramplab import figure_texts  # imported here: it imports this module
 
     return figure_texts.record(name)
@@ -254,6 +321,14 @@ def heading(fig: plt.Figure, name: str, *, top: float | None = None) -> None:
 
     A title wrapped by its record is drawn as figure text from `top` down (a figure that sets
     its own margins), otherwise as a suptitle (a figure laid out by tight_layout).
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> heading(fig, "05_effect_intervals")  # its record wraps the title at 66 characters
+    >>> print(fig.texts[0].get_text())
+    5 of 7 ratios exclude 'no effect'; the magnesium trials' risk
+    ratio of 1.04 does not
+    >>> plt.close(fig)
     """
     texts = figure_text(name)
     if texts.wrap:
@@ -264,34 +339,79 @@ def heading(fig: plt.Figure, name: str, *, top: float | None = None) -> None:
 
 
 def add_credit(fig: plt.Figure, name: str) -> None:
-    """The figure's source line (from its record) under everything drawn: call it last."""
+    """The figure's source line (from its record) under everything drawn: call it last.
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> add_credit(fig, "05_effect_intervals")
+    >>> fig.texts[-1].get_text()
+    'Sources: the studies cited in claim_studies (full citations in its source column)'
+    >>> plt.close(fig)
+    """
     add_source(fig, figure_text(name).credit)
 
 
 def claim_thresholds(ax: plt.Axes) -> None:
-    """Dashed lines at the FDA's good-source (10% DV) and excellent-source (20% DV) levels."""
+    """Dashed lines at the FDA's good-source (10% DV) and excellent-source (20% DV) levels.
+
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> claim_thresholds(ax)
+    >>> [float(line.get_xdata()[0]) for line in ax.lines]
+    [10.0, 20.0]
+    >>> plt.close(fig)
+    """
     for threshold in (GOOD_SOURCE_PCT, EXCELLENT_SOURCE_PCT):
         ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1)
 
 
 def wrapped(text: str, width: int = 48) -> str:
-    """A long label on two (or more) lines, never cut."""
+    """A long label on two (or more) lines, never cut.
+
+    >>> print(wrapped("Spinach, frozen, chopped or leaf, cooked, boiled, drained", 30))
+    Spinach, frozen, chopped or
+    leaf, cooked, boiled, drained
+    """
     return textwrap.fill(text, width)
 
 
 def legend_patches(colors) -> list[plt.Rectangle]:
-    """Plain colour squares for a legend, one per colour."""
+    """Plain colour squares for a legend, one per colour.
+
+    >>> patches = legend_patches([EVIDENCE_COLORS["established"], EVIDENCE_COLORS["limited"]])
+    >>> [mpl.colors.to_hex(patch.get_facecolor()) for patch in patches]
+    ['#0072b2', '#56b4e9']
+    """
     return [plt.Rectangle((0, 0), 1, 1, color=color) for color in colors]
 
 
 def outlined() -> plt.Rectangle:
-    """A white square with a black edge: the legend entry for outlined bars."""
+    """A white square with a black edge: the legend entry for outlined bars.
+
+    >>> square = outlined()
+    >>> mpl.colors.to_hex(square.get_facecolor()), mpl.colors.to_hex(square.get_edgecolor())
+    ('#ffffff', '#000000')
+    """
     return plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="black")
 
 
 def style_evidence_matrix(fig: plt.Figure, ax: plt.Axes, matrix) -> None:
     """Notebook 02's heatmap made readable: letters in a colour that shows on their cell,
-    nutrients along the top, no grid, and the grades' legend under the chart."""
+    nutrients along the top, no grid, and the grades' legend under the chart.
+
+    A one-row matrix of grade numbers (0: established, 7: no evidence found), as notebook 02
+    draws it:
+
+    >>> import pandas as pd
+    >>> mpl.use("Agg")  # draw off screen
+    >>> matrix = pd.DataFrame({"magnesium": [0], "vitamin_e": [7]}, index=["muscle cramp"])
+    >>> fig, ax = plt.subplots(figsize=(4, 3))
+    >>> _ = sns.heatmap(matrix, annot=[["G", "G"]], fmt="", cbar=False, ax=ax)
+    >>> style_evidence_matrix(fig, ax, matrix)
+    >>> [text.get_color() for text in ax.texts], len(fig.legends[0].texts)
+    (['white', 'black'], 8)
+    >>> plt.close(fig)
+    """
     dark = {"established", "contradicted"}  # white letters on the dark colours, black on light
     for text in ax.texts:  # each sits at the centre of its cell: (column + 0.5, row + 0.5)
         column, row = (int(position) for position in text.get_position())
@@ -318,7 +438,15 @@ def style_evidence_matrix(fig: plt.Figure, ax: plt.Axes, matrix) -> None:
 
 
 def write_atomically(path: Path, payload: bytes) -> None:
-    """Write to a hidden temporary name in the same directory, then rename over the target."""
+    """Write to a hidden temporary name in the same directory, then rename over the target.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "figures" / "note.txt"
+    ...     write_atomically(path, b"cramp")
+    ...     print(path.read_bytes(), [p.name for p in path.parent.iterdir()])  # no leftover
+    b'cramp' ['note.txt']
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
@@ -329,7 +457,20 @@ def write_atomically(path: Path, payload: bytes) -> None:
 
 
 def figure_metadata(path: Path) -> dict[str, str]:
-    """The metadata save_figure stored in a PNG (title, caption, alt text, notebook, source)."""
+    """The metadata save_figure stored in a PNG (title, caption, alt text, notebook, source).
+
+    >>> import tempfile
+    >>> mpl.use("Agg")  # draw off screen
+    >>> fig, ax = plt.subplots(figsize=(2, 2))
+    >>> meta = {"Title": "Potassium", "Description": "Two foods.", "Notebook": "03",
+    ...         "Source": SR28_SOURCE}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "03_demo.png"
+    ...     write_atomically(path, render(fig, meta)["png"])
+    ...     print(figure_metadata(path)["Title"], figure_metadata(path)["Notebook"])
+    Potassium 03
+    >>> plt.close(fig)
+    """
     from PIL import Image
 
     with Image.open(path) as image:

@@ -96,6 +96,24 @@ def read_sr28_file(
     Every record must have every field: a short or long row, a ~ left open, a non-number in
     a numeric column (those not in ``text``), a repeated ``key``, an undecodable byte or a
     file cut short is a DataError naming the file and its line, never a guess.
+
+    A two-line FD_GROUP.txt in SR28's format (^ between fields, text in ~, CRLF), then the
+    same file with a ~ left open:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "FD_GROUP.txt"
+    ...     _ = path.write_bytes(b"~0900~^~Fruits and Fruit Juices~\\r\\n~0200~^~Spices~\\r\\n")
+    ...     print(read_sr28_file(path, FD_GROUP_COLUMNS))
+    ...     _ = path.write_bytes(b"~0900~^~Fruits\\r\\n")
+    ...     try:
+    ...         read_sr28_file(path, FD_GROUP_COLUMNS)
+    ...     except DataError as error:
+    ...         print(f"line {error.line}, {error.column}: expected {error.expected}")
+      FdGrp_Cd               FdGrp_Desc
+    0     0900  Fruits and Fruit Juices
+    1     0200                   Spices
+    line 1, FdGrp_Desc: expected text closed by '~'
     """
     return _read_records(Path(path), columns, text, key)[0]
 
@@ -214,7 +232,13 @@ class Release:
 
 
 def describe_measure(amount: str, measure: str) -> str:
-    """WEIGHT.txt's Amount and Msre_Desc as a reader would say it: '.5', 'cup' -> '1/2 cup'."""
+    """WEIGHT.txt's Amount and Msre_Desc as a reader would say it: '.5', 'cup' -> '1/2 cup'.
+
+    >>> describe_measure(".5", "cup"), describe_measure("1.5", "tbsp")
+    ('1/2 cup', '1 1/2 tbsp')
+    >>> describe_measure("0.333", "cup")  # not a fraction in eighths: left as written
+    '0.333 cup'
+    """
     value = Fraction(amount).limit_denominator(8)
     if abs(float(value) - float(amount)) > 1e-9:
         return f"{float(amount):g} {measure}"
@@ -226,7 +250,13 @@ def describe_measure(amount: str, measure: str) -> str:
 
 
 def nutrient_columns(nutrients: pd.DataFrame) -> dict[str, str]:
-    """nutrient_id -> the ABBREV.txt column holding it, from nutrients.usda_nutr_no."""
+    """nutrient_id -> the ABBREV.txt column holding it, from nutrients.usda_nutr_no.
+
+    >>> from cramplab import load
+    >>> columns = nutrient_columns(load().nutrients)
+    >>> columns["potassium"], columns["vitamin_d"]
+    ('Potassium_(mg)', 'Vit_D_(µg)')
+    """
     columns = {}
     for row, nutrient in enumerate(nutrients.itertuples(), start=1):
         number = int(nutrient.usda_nutr_no)
@@ -249,6 +279,27 @@ def read_release(sr28: Path | str | Release, base: CourseData | None = None) -> 
 
     Reference tables (nutrients, intakes, symptoms, claims, factors) come from ``base``,
     the curated package by default, so analysis code sees the same columns either way.
+
+    A release of one food (the banana), written in SR28's format into a temporary folder:
+
+    >>> import tempfile
+    >>> values = {"NDB_No": "~09040~", "Shrt_Desc": "~BANANAS,RAW~", "Potassium_(mg)": "358"}
+    >>> files = {
+    ...     "ABBREV.txt": "^".join(values.get(column, "") for column in ABBREV_COLUMNS),
+    ...     "FOOD_DES.txt": "^".join(["~09040~", "~0900~", "~Bananas, raw~"] + [""] * 11),
+    ...     "WEIGHT.txt": "~09040~^1^1^~medium~^118^^",
+    ...     "FD_GROUP.txt": "~0900~^~Fruits and Fruit Juices~",
+    ... }
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name, line in files.items():
+    ...         _ = (Path(folder) / name).write_bytes((line + "\\r\\n").encode("cp1252"))
+    ...     data = read_release(folder)
+    >>> data.foods[["food_id", "name", "serving_g", "serving_desc"]]
+         food_id         name  serving_g serving_desc
+    0  ndb_09040  BANANAS,RAW      118.0     1 medium
+    >>> amounts = data.food_nutrients.set_index("nutrient_id")["amount"]
+    >>> amounts[["potassium", "vitamin_d"]].tolist()  # vitamin D not analysed: missing, not 0
+    [358.0, nan]
     """
     release = sr28 if isinstance(sr28, Release) else Release(sr28)
     base = base if base is not None else load()
