@@ -18,24 +18,19 @@ from cramplab_tools.editions import INSTRUCTOR
 from cramplab_tools.notebooks import course_notebooks
 
 FIGURES = sorted(CLONE.figures.glob("[0-9][0-9]_*.png"))
-CONVERTED = [p for p in FIGURES if p.name[:2] not in figure_texts.NOT_YET_CONVERTED]
 PUBLISHING = {"title", "caption", "alt", "source"}
-EDITIONS = [
-    path
-    for path in [*course_notebooks(CLONE.notebooks), *course_notebooks(CLONE.student)]
-    if path.name[:2] not in figure_texts.NOT_YET_CONVERTED
-]
+EDITIONS = [*course_notebooks(CLONE.notebooks), *course_notebooks(CLONE.student)]
 
 
 def test_every_figure_has_a_record_and_every_record_a_figure():
-    drawn = {p.stem for p in CONVERTED}
+    drawn = {p.stem for p in FIGURES}
     assert drawn, "no figures in figures/"
     assert drawn <= set(figure_texts.FIGURES), drawn - set(figure_texts.FIGURES)
     stale = set(figure_texts.FIGURES) - {p.stem for p in FIGURES}
     assert not stale, f"records for figures no notebook draws: {stale}"
 
 
-@pytest.mark.parametrize("png", CONVERTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("png", FIGURES, ids=lambda p: p.stem)
 def test_the_record_is_what_the_committed_figure_stores(png):
     stored, texts = figure_metadata(png), figure_texts.record(png.stem)
     assert stored["Title"] == texts.title_text

@@ -25,9 +25,6 @@ from cramplab import analysis, claims, plan
 from cramplab.data import CourseData, load
 from cramplab.plotting import EVIDENCE_GRADES, EVIDENCE_LABELS, SR28_SOURCE
 
-# Notebooks whose figure cells still pass title=, caption= and alt= to save_figure themselves.
-NOT_YET_CONVERTED: set[str] = set()
-
 
 @dataclass(frozen=True)
 class FigureText:
@@ -101,6 +98,11 @@ def _default_record(name: str) -> FigureText:
     return FIGURES[name](_default_data())
 
 
+def _and_list(words: list[str]) -> str:
+    """'a, b and c'."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 # --- 02 nutrients and symptoms --------------------------------------------------------------
 
 SYMPTOM_SOURCES = (
@@ -128,7 +130,7 @@ def _evidence_matrix(data: CourseData) -> FigureText:
         & (links["evidence_grade"] == "established")
     ]
     cramp_nutrients = cramp_signs["nutrient_id"].map(short_names).tolist()
-    established_names = ", ".join(cramp_nutrients[:-1]) + " and " + cramp_nutrients[-1]
+    established_names = _and_list(cramp_nutrients)
     adults = data.intake_references.query("nutrient_id == 'vitamin_b6' and age_min >= 19")
     b6_ul = adults["ul"].max()  # the adult UL: the same at every adult life stage
     return FigureText(
@@ -478,10 +480,6 @@ def _verdict_summary(data: CourseData) -> FigureText:
 # --- 07 planning a day ----------------------------------------------------------------------
 # The menus are the notebook's own calls, so the planner reads them back solved (plan.py).
 
-MENU_COVERAGE_CREDIT = (
-    "Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values; IOM/NASEM DRIs"
-)
-
 
 def _nutrient_names(data: CourseData) -> pd.Series:
     """Every nutrient's name as it reads mid-sentence ("vitamin D", "potassium")."""
@@ -490,10 +488,6 @@ def _nutrient_names(data: CourseData) -> pd.Series:
          data.dri_nutrients.set_index("nutrient_id")["name"]]
     )  # fmt: skip
     return names.str[:1].str.lower() + names.str[1:]
-
-
-def _and_list(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def target_percent(menu: plan.Menu) -> pd.Series:
@@ -576,5 +570,5 @@ def _menu_coverage(data: CourseData) -> FigureText:
             "USDA SR28 (2016); FDA Daily Values (21 CFR 101.9); IOM/NASEM Dietary Reference "
             "Intakes"
         ),
-        credit=MENU_COVERAGE_CREDIT,
+        credit="Data: USDA SR28 (2016), curated in cramplab data/; FDA Daily Values; IOM/NASEM DRIs",
     )

@@ -241,7 +241,7 @@ def save_figure(
 
     Its title (the finding), caption (one sentence), alt text (the picture, for screen readers)
     and source come from its record in cramplab.figure_texts, computed from the data;
-    a notebook not yet converted passes title, caption and alt (and source) itself. The NN
+    a figure without a record (a teacher's own) passes title, caption and alt (and source). The NN
     prefix is the notebook that draws the figure. A text drawn on the figure that reads as the
     title (a suptitle, an axes title or fig.text, line breaks aside) is left out of the files:
     whoever prints the figure prints the title once, as text.

@@ -39,9 +39,6 @@ EXERCISE_MIN = 5
 DISCUSSION_MIN = 5
 ROUND_TO = 5
 
-# Notebooks whose header cell this module does not write (none now; kept for a new notebook).
-NOT_YET_CONVERTED: set[str] = set()
-
 TIME_LINE = re.compile(r"\*\*Time:\*\* about \d+(?:<!--fact:time_\d\d-->)? minutes")
 HEADING = re.compile(r"^## (.+)$", re.M)
 
@@ -190,13 +187,11 @@ def header_line(number: str, minutes: int) -> str:
 
 
 def write_headers(notebooks: list[Path] | None = None) -> list[Path]:
-    """Write each converted notebook's time into its header cell; returns the files changed."""
+    """Write each notebook's time into its header cell; returns the files changed."""
     notebooks = course_notebooks() if notebooks is None else notebooks
     changed = []
     for path in notebooks:
         number = path.name[:2]
-        if number in NOT_YET_CONVERTED:
-            continue
         text = path.read_text(encoding="utf-8")
         notebook = json.loads(text)
         header = notebook["cells"][0]
